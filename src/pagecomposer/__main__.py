@@ -1,0 +1,3 @@
+from pagecomposer.cli import main
+
+main()

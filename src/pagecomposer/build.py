@@ -1,0 +1,58 @@
+"""The whole pipeline for one issue: spec -> stories -> layout -> display lists -> PDFs + report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pagecomposer.layout.flow import Warning
+from pagecomposer.layout.page import PageResult, compose_page
+from pagecomposer.render.pdf import write_pdf
+from pagecomposer.spec.load import _shown, load_issue
+from pagecomposer.spec.model import IssueSpec
+from pagecomposer.story.markdown import load_article
+from pagecomposer.story.model import Story
+
+
+@dataclass
+class BuildResult:
+    issue: IssueSpec
+    pages: list[PageResult]
+    outputs: list[Path]
+    seconds: float
+    warnings: list[Warning] = field(default_factory=list)
+
+    @property
+    def overset_stories(self) -> list[tuple[str, str, int]]:
+        return [(p.display.id, s.article, s.flow.overset_chars) for p in self.pages for s in p.stories if s.overset]
+
+    def summary(self) -> str:
+        overset = self.overset_stories
+        overset_text = "none" if not overset else ", ".join(f"{page}/{article} {chars} chars"
+                                                             for page, article, chars in overset)
+        return (f"{len(self.pages)} page(s) in {self.seconds:.2f} s; overset: {overset_text}; "
+                f"warnings: {len(self.warnings)}")
+
+
+def load_stories(issue: IssueSpec) -> dict[str, Story]:
+    return {name: load_article(path, name, _shown(path)) for name, path in issue.articles.items()}
+
+
+def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
+    """Everything up to the display lists (what tests and previews inspect)."""
+    issue = load_issue(issue_path)
+    stories = load_stories(issue)
+    return issue, [compose_page(page, stories) for page in issue.pages]
+
+
+def build(issue_path: Path, out_dir: Path) -> BuildResult:
+    started = time.perf_counter()
+    issue, pages = compose_issue(issue_path)
+    outputs = []
+    for page in pages:
+        target = out_dir / f"{page.display.id}.pdf"
+        write_pdf([page.display], target)
+        outputs.append(target)
+    warnings = [w for page in pages for w in page.warnings]
+    return BuildResult(issue, pages, outputs, time.perf_counter() - started, warnings)

@@ -1,0 +1,41 @@
+"""The `pagecomposer` command. User errors print one clear message and exit 2; never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pagecomposer import __version__
+from pagecomposer.errors import PagecomposerError
+
+EXIT_USER_ERROR = 2
+EXIT_OVERSET = 3
+
+
+@click.group()
+@click.version_option(__version__, prog_name="pagecomposer")
+def main() -> None:
+    """Compose newspaper pages from an issue.yaml into print-ready PDF."""
+
+
+@main.command()
+@click.argument("issue", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder for the page PDFs.")
+@click.option("--strict", is_flag=True, help="Exit with status 3 when any story is overset.")
+def build(issue: Path, out_dir: Path, strict: bool) -> None:
+    """Build every page of ISSUE (an issue.yaml) into OUT/<page>.pdf."""
+    from pagecomposer.build import build as run_build
+
+    try:
+        result = run_build(issue, out_dir)
+    except PagecomposerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"pagecomposer: {result.summary()} -> {out_dir}/")
+    if strict and result.overset_stories:
+        sys.exit(EXIT_OVERSET)

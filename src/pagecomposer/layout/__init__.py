@@ -1,0 +1,1 @@
+"""Placing composed text and boxes on the page grid."""

@@ -1,0 +1,113 @@
+"""Page elements other than flowing text: text ads, the headline block, rules."""
+
+from __future__ import annotations
+
+from pagecomposer.display import Box, Rule
+from pagecomposer.errors import SourceLocation
+from pagecomposer.layout.display_text import DisplayLine, set_display_line
+from pagecomposer.layout.flow import Warning
+from pagecomposer.layout.grid import PageGrid, Rect
+from pagecomposer.layout.runs import line_runs
+from pagecomposer.spec.model import AdElement, HeadlineElement, Layout, RuleElement
+from pagecomposer.story.model import Story
+from pagecomposer.text.fonts import FontSet
+
+AD_PADDING_EM = 1.0  # inner margin of a text ad, in em of the body size
+
+
+def _stack(lines: list[DisplayLine], gaps: list[float], rect: Rect, fonts: FontSet, layout: Layout,
+           roles: list[str], colors: list[str | None], boxes: list[str | None] | None = None):
+    """Stack display lines vertically centred in rect; returns display items."""
+    heights = [dl.size * dl.style.line_height for dl in lines]
+    total = sum(heights) + sum(gaps)
+    y = rect.y + (rect.height - total) / 2
+    items: list = []
+    for i, dl in enumerate(lines):
+        face = fonts.face(dl.style.fonts[0])
+        em_top = y + (heights[i] - dl.size) / 2
+        baseline = em_top + face.ascent * dl.size
+        box = boxes[i] if boxes else None
+        if box:
+            pad = 0.3 * dl.size
+            x0 = rect.x + dl.line.xs[0] - pad
+            items.append(Box(x0, em_top - pad, dl.line.natural_width + 2 * pad, dl.size + 2 * pad,
+                             fill=layout.swatches[box]))
+        items.extend(line_runs(dl.line, rect.x, baseline, fonts, layout.swatches, roles[i], colors[i]))
+        y += heights[i] + (gaps[i] if i < len(gaps) else 0)
+    return items
+
+
+def _warn_line(dl: DisplayLine, what: str, where: SourceLocation | None, warnings: list[Warning]) -> None:
+    for missing in dl.missing:
+        warnings.append(Warning(where, f"{what}: no font has '{missing.char}' ({missing.code_point}); set as 〓"))
+    if dl.overflow:
+        warnings.append(Warning(where, f"{what} '{dl.line.text}' is too wide for its area even at "
+                                f"{dl.scale:.0%} size", "shorten it or widen the element"))
+    elif dl.scale < 1:
+        warnings.append(Warning(where, f"{what} '{dl.line.text}' was reduced to {dl.scale:.0%} to fit"))
+
+
+def ad_items(ad: AdElement, grid: PageGrid, layout: Layout, fonts: FontSet, warnings: list[Warning]) -> list:
+    rect = grid.area_rect(ad.area)
+    items: list = [Box(rect.x, rect.y, rect.width, rect.height,
+                       fill=layout.swatches[ad.background] if ad.background else None,
+                       stroke=layout.swatches[ad.border] if ad.border else None, stroke_width=ad.border_width)]
+    pad = AD_PADDING_EM * layout.grid.body_size
+    inner = Rect(rect.x + pad, rect.y + pad, rect.width - 2 * pad, rect.height - 2 * pad)
+    lines = [set_display_line(t.text, layout.styles[t.style], fonts, inner.width) for t in ad.text]
+    for dl in lines:
+        _warn_line(dl, f"ad '{ad.name}'", ad.area.where, warnings)
+    gaps = [0.0] * max(0, len(lines) - 1)
+    items += _stack(lines, gaps, inner, fonts, layout, ["ad"] * len(lines), [t.color for t in ad.text])
+    return items
+
+
+def split_title(title: str, parts: int) -> list[str]:
+    """A two-part headline (应势而动以产兴城 奋楫扬帆以业聚人) on one line keeps an em space between its
+    parts; on two lines it breaks at that space."""
+    phrases = title.split()
+    if parts == 1 or len(phrases) < 2:
+        return ["\u3000".join(phrases)]
+    half = (len(phrases) + 1) // 2
+    return ["\u3000".join(phrases[:half]), "\u3000".join(phrases[half:])]
+
+
+def headline_items(element: HeadlineElement, story: Story, grid: PageGrid, layout: Layout, fonts: FontSet,
+                   warnings: list[Warning]) -> list:
+    rect = grid.area_rect(element.area)
+    styles = layout.styles
+    lines: list[DisplayLine] = []
+    roles: list[str] = []
+    colors: list[str | None] = []
+    boxes: list[str | None] = []
+    if story.kicker:
+        lines.append(set_display_line(story.kicker, styles["kicker"], fonts, rect.width, element.align))
+        roles.append("kicker")
+        colors.append("paper" if element.kicker_box else None)
+        boxes.append(element.kicker_box)
+    for part in split_title(story.title, element.headline_lines):
+        lines.append(set_display_line(part, styles["headline"], fonts, rect.width, element.align))
+        roles.append("headline")
+        colors.append(None)
+        boxes.append(None)
+    if story.subtitle:
+        lines.append(set_display_line(story.subtitle, styles["subtitle"], fonts, rect.width, element.align))
+        roles.append("subtitle")
+        colors.append(None)
+        boxes.append(None)
+    for dl, role in zip(lines, roles):
+        _warn_line(dl, role, element.area.where, warnings)
+    # Space between kicker, headline and subtitle: under one body em, so the block reads as one unit.
+    gaps = [layout.grid.body_size * 0.8] * max(0, len(lines) - 1)
+    items = _stack(lines, gaps, rect, fonts, layout, roles, colors, boxes)
+    if element.rule_below:
+        y = rect.bottom
+        items.append(Rule(rect.x, y, rect.right, y, layout.swatches[element.rule_below], 1.0))
+    return items
+
+
+def rule_items(rule: RuleElement, grid: PageGrid, layout: Layout) -> list:
+    rect = grid.area_rect(rule.area)
+    y = {"top": rect.y, "middle": rect.y + rect.height / 2, "bottom": rect.bottom}[rule.position]
+    return [Rule(rect.x, y, rect.right, y, layout.swatches[rule.color], rule.width)]
+

@@ -1,0 +1,212 @@
+"""Flowing a story's blocks through its columns on the baseline grid.
+
+Every body line sits on a grid line; a heading takes a whole number of grid lines and is never
+left at the foot of a column (it moves on with its first lines). Whatever does not fit is
+overset: counted in characters and lines, never dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from pagecomposer.display import CMYK, GlyphRun
+from pagecomposer.errors import SourceLocation
+from pagecomposer.layout.grid import Column, PageGrid
+from pagecomposer.layout.runs import line_runs
+from pagecomposer.spec.model import Style
+from pagecomposer.story.model import Block
+from pagecomposer.text.fonts import FontSet
+from pagecomposer.text.justify import SetLine, set_line, set_paragraph
+from pagecomposer.text.linebreak import next_break
+from pagecomposer.text.shaping import Paragraph, shape
+
+STYLE_OF_BLOCK = {"paragraph": "body", "lead": "lead", "heading": "heading", "byline": "byline"}
+# A heading needs this many lines of its text under it in the same column (keep-with-next).
+HEADING_KEEP_LINES = 2
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    """One set line and where it went: for tests, quality figures and the report."""
+
+    line: SetLine
+    role: str
+    column: int  # index into the story's column list
+    grid_line: int  # for body lines; 0 for heading lines (they sit between grid lines)
+    x: float
+    baseline: float
+
+
+@dataclass
+class Warning:
+    where: SourceLocation | None
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return text + (f" ({self.hint})" if self.hint else "")
+
+
+@dataclass
+class FlowResult:
+    runs: list[GlyphRun] = field(default_factory=list)
+    lines: list[PlacedLine] = field(default_factory=list)
+    overset_chars: int = 0
+    overset_lines: int = 0
+    set_chars: int = 0
+    warnings: list[Warning] = field(default_factory=list)
+
+
+class _Cursor:
+    """Where the next line goes: a column and a grid line in it."""
+
+    def __init__(self, columns: list[Column]):
+        self.columns = columns
+        self.index = 0
+        self.line = columns[0].first_line if columns else 0
+
+    @property
+    def column(self) -> Column | None:
+        return self.columns[self.index] if self.index < len(self.columns) else None
+
+    def lines_left(self) -> int:
+        column = self.column
+        return column.last_line - self.line + 1 if column else 0
+
+    def at_column_top(self) -> bool:
+        column = self.column
+        return column is not None and self.line == column.first_line
+
+    def next_column(self) -> None:
+        self.index += 1
+        if self.column:
+            self.line = self.column.first_line
+
+    def ensure_room(self, lines: int = 1) -> bool:
+        while self.column and self.lines_left() < lines:
+            self.next_column()
+        return self.column is not None
+
+
+class StoryFlow:
+    def __init__(self, grid: PageGrid, fonts: FontSet, styles: dict[str, Style], swatches: dict[str, CMYK]):
+        self.grid = grid
+        self.fonts = fonts
+        self.styles = styles
+        self.swatches = swatches
+
+    def flow(self, blocks: list[Block], columns: list[Column]) -> FlowResult:
+        result = FlowResult()
+        cursor = _Cursor(columns)
+        for index, block in enumerate(blocks):
+            style = self.styles[STYLE_OF_BLOCK[block.kind]]
+            if block.kind == "heading":
+                placed = self._heading(block, style, cursor, result)
+            else:
+                placed = self._text_block(block, style, cursor, result)
+            if not placed:
+                result.overset_chars += sum(len(b.text) for b in blocks[index + 1:])
+                result.overset_lines += sum(self._lines_needed(b, columns[-1].width) for b in blocks[index + 1:])
+                break
+        return result
+
+    # --- body text ---------------------------------------------------------------------------
+
+    def _shape(self, block: Block, style: Style, result: FlowResult, phrase_breaks_only: bool = False) -> Paragraph:
+        paragraph = shape(block.runs, style, self.fonts, phrase_breaks_only=phrase_breaks_only)
+        for missing in paragraph.missing:
+            result.warnings.append(Warning(block.where, f"no font in the '{style.name}' chain has "
+                                           f"'{missing.char}' ({missing.code_point}); set as 〓",
+                                           "add a font that has it to the style's font list"))
+        return paragraph
+
+    def _text_block(self, block: Block, style: Style, cursor: _Cursor, result: FlowResult) -> bool:
+        paragraph = self._shape(block, style, result)
+        if style.space_before and not cursor.at_column_top():
+            cursor.line += style.space_before
+        start = 0
+        count = len(paragraph.glyphs)
+        while start < count:
+            if not cursor.ensure_room(1):
+                result.overset_chars += count - start
+                result.overset_lines += self._count_lines(paragraph, start, self.grid.grid.column_width, style)
+                return False
+            column = cursor.column
+            indent = style.indent * style.size if start == 0 else 0.0
+            measure = column.width - indent
+            brk = next_break(paragraph, start, measure)
+            if brk.forced:
+                result.warnings.append(Warning(block.where, "a unit wider than the column had to be broken "
+                                               f"against the rules near '{paragraph.text[paragraph.glyphs[start].source:][:12]}'",
+                                               "shorten it or widen the column"))
+            last = brk.end >= count
+            line = set_line(paragraph, start, brk.end, measure, indent=indent, last=last, align=style.align)
+            baseline = self.grid.baseline(cursor.line)
+            result.runs.extend(line_runs(line, column.x, baseline, self.fonts, self.swatches, block.kind))
+            result.lines.append(PlacedLine(line, block.kind, cursor.index, cursor.line, column.x, baseline))
+            result.set_chars += sum(1 for g in line.glyphs if g.cls.value != "space")
+            cursor.line += 1
+            start = brk.end
+        return True
+
+    def _count_lines(self, paragraph: Paragraph, start: int, measure: float, style: Style) -> int:
+        lines = 0
+        while start < len(paragraph.glyphs):
+            indent = style.indent * style.size if start == 0 else 0.0
+            start = next_break(paragraph, start, measure - indent).end
+            lines += 1
+        return lines
+
+    def _lines_needed(self, block: Block, measure: float) -> int:
+        style = self.styles[STYLE_OF_BLOCK[block.kind]]
+        paragraph = shape(block.runs, style, self.fonts)
+        return self._count_lines(paragraph, 0, measure, style)
+
+    # --- headings ----------------------------------------------------------------------------
+
+    def _heading_lines(self, block: Block, style: Style, measure: float, result: FlowResult) -> list[SetLine]:
+        # Headings break between phrases (at the space in 厚植优势产业 提升发展新动能), never inside one;
+        # only a phrase longer than the column falls back to breaking between characters.
+        paragraph = self._shape(block, style, result, phrase_breaks_only=True)
+        lines = set_paragraph(paragraph, measure, align=style.align)
+        if any(line.natural_width > measure + 0.01 for line in lines):
+            paragraph = shape(block.runs, style, self.fonts)
+            lines = set_paragraph(paragraph, measure, align=style.align)
+            result.warnings.append(Warning(block.where, f"heading '{block.text}' has a phrase wider than the "
+                                           "column and was broken inside it", "shorten the heading or add a space"))
+        return lines
+
+    def _heading(self, block: Block, style: Style, cursor: _Cursor, result: FlowResult) -> bool:
+        pitch = self.grid.grid.pitch
+        gap = self.grid.grid.line_gap
+        while True:
+            column = cursor.column
+            if column is None:
+                result.overset_chars += len(block.text)
+                result.overset_lines += 1
+                return False
+            lines = self._heading_lines(block, style, column.width, result)
+            line_advance = style.size * style.line_height
+            text_height = len(lines) * line_advance
+            body_lines = max(style.grid_lines, math.ceil((text_height + gap) / pitch))
+            before = 0 if cursor.at_column_top() else style.space_before
+            needed = before + body_lines + style.space_after + HEADING_KEEP_LINES
+            if cursor.lines_left() >= needed or cursor.at_column_top() and cursor.lines_left() >= body_lines:
+                break
+            cursor.next_column()
+        cursor.line += before
+        block_top = self.grid.line_top(cursor.line)
+        block_height = body_lines * pitch - gap
+        top = block_top + (block_height - text_height) / 2
+        face = self.fonts.face(style.fonts[0])
+        for i, line in enumerate(lines):
+            # Centre each line's em box in its share of the block.
+            em_top = top + i * line_advance + (line_advance - style.size) / 2
+            baseline = em_top + face.ascent * style.size
+            result.runs.extend(line_runs(line, column.x, baseline, self.fonts, self.swatches, "heading"))
+            result.lines.append(PlacedLine(line, "heading", cursor.index, 0, column.x, baseline))
+            result.set_chars += sum(1 for g in line.glyphs if g.cls.value != "space")
+        cursor.line += body_lines + style.space_after
+        return True

@@ -1,0 +1,1 @@
+"""Turning display lists into files: PDF now, previews later."""

@@ -1,0 +1,126 @@
+"""Display list -> PDF with reportlab. Only draws: every position was decided by layout.
+
+- Fonts are embedded as TrueType subsets (reportlab subsets TTFs itself); the canvas's initial font
+  is one of ours, so no unembedded Helvetica is ever referenced.
+- Colours are CMYK only (enforceColorSpace makes an RGB colour an error, not a surprise at the plant).
+- invariant=1: no timestamp or random ID, so the same input gives the same bytes.
+- MediaBox = trim + bleed on every side; TrimBox and BleedBox are set on every page.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from pagecomposer.display import Box, GlyphRun, PageDisplay, Rule
+from pagecomposer.text.fonts import load_face
+
+# Consecutive glyphs whose spacing differs by less than this share one Tc (character spacing) run.
+SAME_SPACING_PT = 0.0005
+
+_registered: dict[str, str] = {}
+
+
+def _font_name(path: str) -> str:
+    """Register a font file with reportlab once; returns its reportlab name."""
+    if path not in _registered:
+        name = "pc-" + Path(path).stem
+        pdfmetrics.registerFont(TTFont(name, path))
+        _registered[path] = name
+    return _registered[path]
+
+
+class _PageCanvas:
+    def __init__(self, canvas: Canvas, page: PageDisplay):
+        self.canvas = canvas
+        self.page = page
+        self.bleed = page.bleed
+
+    def x(self, x: float) -> float:
+        return self.bleed + x
+
+    def y(self, y: float) -> float:
+        return self.bleed + self.page.trim_height - y
+
+    def draw(self) -> None:
+        for item in self.page.items:
+            if isinstance(item, Box):
+                self._box(item)
+            elif isinstance(item, Rule):
+                self._rule(item)
+            elif isinstance(item, GlyphRun):
+                self._glyphs(item)
+
+    def _box(self, box: Box) -> None:
+        c = self.canvas
+        if box.fill:
+            c.setFillColorCMYK(*box.fill)
+        if box.stroke:
+            c.setStrokeColorCMYK(*box.stroke)
+            c.setLineWidth(box.stroke_width)
+        c.rect(self.x(box.x), self.y(box.y + box.height), box.width, box.height,
+               fill=1 if box.fill else 0, stroke=1 if box.stroke else 0)
+
+    def _rule(self, rule: Rule) -> None:
+        c = self.canvas
+        c.setStrokeColorCMYK(*rule.color)
+        c.setLineWidth(rule.width)
+        c.line(self.x(rule.x1), self.y(rule.y1), self.x(rule.x2), self.y(rule.y2))
+
+    def _glyphs(self, run: GlyphRun) -> None:
+        face = load_face(Path(run.font_path))
+        advances = [face.advance(ch) * run.size for ch in run.text]
+        text = self.canvas.beginText()
+        text.setFont(_font_name(run.font_path), run.size)
+        text.setFillColorCMYK(*run.color)
+        y = self.y(run.baseline)
+        # Group glyphs whose gap to the next is the same into one Tj with that Tc, so a justified
+        # line costs a few operators instead of one per character.
+        start = 0
+        count = len(run.text)
+        while start < count:
+            end = start + 1
+            spacing = run.xs[end] - run.xs[start] - advances[start] if end < count else 0.0
+            while end < count - 1 and abs(run.xs[end + 1] - run.xs[end] - advances[end] - spacing) < SAME_SPACING_PT:
+                end += 1
+            # run.text[start:end + 1] shares `spacing` between glyphs; the gap after the last one is not used.
+            end = min(end + 1, count)
+            text.setTextOrigin(self.x(run.xs[start]), y)
+            text.setCharSpace(spacing)
+            text.textOut(run.text[start:end])
+            start = end
+        self.canvas.drawText(text)
+
+
+def write_pdf(pages: list[PageDisplay], path: Path) -> None:
+    """Write pages to path atomically: a failed build never leaves a half-written PDF behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    first_font = next((r.font_path for p in pages for r in p.items if isinstance(r, GlyphRun)), None)
+    if first_font is None:
+        raise ValueError("a page without any text cannot set an embedded initial font")
+    initial = _font_name(first_font)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
+    os.close(handle)
+    try:
+        canvas = Canvas(temp_name, invariant=1, pageCompression=1, enforceColorSpace="cmyk",
+                        initialFontName=initial, initialFontSize=9)
+        canvas.setCreator("pagecomposer")
+        canvas.setProducer("pagecomposer (reportlab)")
+        for page in pages:
+            width = page.trim_width + 2 * page.bleed
+            height = page.trim_height + 2 * page.bleed
+            canvas.setPageSize((width, height))
+            canvas.setTrimBox([page.bleed, page.bleed, page.bleed + page.trim_width, page.bleed + page.trim_height])
+            canvas.setBleedBox([0, 0, width, height])
+            _PageCanvas(canvas, page).draw()
+            canvas.showPage()
+        canvas.save()
+        os.replace(temp_name, path)
+    finally:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)

@@ -1,0 +1,1 @@
+"""Loading and validating issue.yaml and layout files into plain dataclasses."""

@@ -1,0 +1,319 @@
+"""issue.yaml + layouts/*.yaml -> IssueSpec, with every path resolved and every name checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pagecomposer import resources
+from pagecomposer.errors import SourceLocation, SpecError
+from pagecomposer.spec import reader as r
+from pagecomposer.spec.model import (
+    AdElement, AdLine, Area, Grid, HeadlineElement, IssueSpec, Layout, PageSpec, RuleElement,
+    StoryElement, Style,
+)
+from pagecomposer.spec.yamlnodes import Node, load_yaml_file
+
+# A length that should be whole characters may be off by float noise, never by more.
+WHOLE_CHAR_TOLERANCE_PT = 0.01
+ALIGNMENTS = ("justify", "left", "center", "right")
+
+
+def _shown(path: Path) -> str:
+    """Paths in messages relative to the working directory when possible: what the user typed."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# --- layouts --------------------------------------------------------------------------------
+
+def _whole_chars(node: Node, points: float, body: float, what: str) -> int:
+    count = points / body
+    if abs(count - round(count)) * body > WHOLE_CHAR_TOLERANCE_PT:
+        lower, upper = int(count), int(count) + 1
+        raise SpecError(
+            f"{what} of {points:.2f}pt is {count:.3f} characters of {body:g}pt body type; "
+            "a desk grid must come out to whole characters", node.where,
+            f"use {lower} characters ({lower * body:.2f}pt) or {upper} ({upper * body:.2f}pt)")
+    return round(count)
+
+
+def _read_grid(node: Node) -> Grid:
+    g = r.MapReader(node, "grid", ["body_size", "line_gap", "columns", "chars_per_column", "gutter_chars",
+                                   "column_width", "gutter", "lines_per_column"],
+                    required=["body_size", "line_gap", "columns", "lines_per_column"])
+    body = g.get("body_size", r.length(4, 30))
+    # Desks give the column in characters (每栏字数); a column in mm is accepted only if it is whole
+    # characters, since a fractional column cannot hold justified CJK lines of square characters.
+    if g.has("chars_per_column") == g.has("column_width"):
+        raise SpecError("grid needs exactly one of 'chars_per_column' and 'column_width'", node.where)
+    if g.has("chars_per_column"):
+        chars = g.get("chars_per_column", r.integer(2, 80))
+    else:
+        chars = _whole_chars(g.node_of("column_width"), g.get("column_width", r.length(10)), body, "column_width")
+    if g.has("gutter_chars") and g.has("gutter"):
+        raise SpecError("grid takes 'gutter_chars' or 'gutter', not both", node.where)
+    if g.has("gutter"):
+        gutter = _whole_chars(g.node_of("gutter"), g.get("gutter", r.length(0)), body, "gutter")
+    else:
+        gutter = g.get("gutter_chars", r.integer(0, 10), 1)
+    return Grid(body_size=body, line_gap=g.get("line_gap", r.length(0, 30)),
+                columns=g.get("columns", r.integer(1, 20)), chars_per_column=chars, gutter_chars=gutter,
+                lines_per_column=g.get("lines_per_column", r.integer(1, 400)))
+
+
+def _read_cmyk(node: Node) -> tuple[float, float, float, float]:
+    values = r.list_of(r.number(0, 100))(node)
+    if len(values) != 4:
+        raise SpecError(f"a CMYK swatch is four percentages [C, M, Y, K], got {len(values)} values", node.where)
+    return tuple(v / 100 for v in values)  # type: ignore[return-value]
+
+
+STYLE_KEYS = ["inherit", "font", "bold_font", "size", "color", "align", "indent", "tracking", "line_height",
+              "grid_lines", "space_before", "space_after"]
+
+
+def _read_styles(node: Node, fonts: dict[str, Path], swatches: dict) -> dict[str, Style]:
+    if not node.is_map:
+        raise SpecError("styles must be a mapping of style names", node.where)
+    styles: dict[str, Style] = {}
+    for name, style_node in node.value.items():
+        s = r.MapReader(style_node, f"style '{name}'", STYLE_KEYS)
+        base = None
+        if s.has("inherit"):
+            parent = s.get("inherit", r.text)
+            if parent not in styles:
+                raise r.unknown_name_error("style to inherit from (define it above this one)", parent,
+                                           styles, s.node_of("inherit"))
+            base = styles[parent]
+        for key in ("font", "bold_font"):
+            if s.has(key):
+                for font_node in (s.node_of(key).value if s.node_of(key).is_list else [s.node_of(key)]):
+                    if r.text(font_node) not in fonts:
+                        raise r.unknown_name_error("font", r.text(font_node), fonts, font_node)
+        if s.has("color") and r.text(s.node_of("color")) not in swatches:
+            raise r.unknown_name_error("colour swatch", r.text(s.node_of("color")), swatches, s.node_of("color"))
+        if base is None and not (s.has("font") and s.has("size")):
+            raise SpecError(f"style '{name}' needs 'font' and 'size' (or 'inherit')", style_node.where)
+
+        def pick(key, read, fallback):
+            return s.get(key, read, getattr(base, fallback) if base else _DEFAULTS[fallback])
+
+        styles[name] = Style(
+            name=name,
+            fonts=tuple(pick("font", r.text_or_list, "fonts")),
+            size=pick("size", r.length(3, 400), "size"),
+            color=pick("color", r.text, "color"),
+            bold_fonts=tuple(pick("bold_font", r.text_or_list, "bold_fonts")),
+            align=pick("align", r.choice(ALIGNMENTS), "align"),
+            indent=pick("indent", r.number(0, 10), "indent"),
+            tracking=pick("tracking", r.number(-0.5, 2), "tracking"),
+            line_height=pick("line_height", r.number(0.5, 5), "line_height"),
+            grid_lines=pick("grid_lines", r.integer(0, 20), "grid_lines"),
+            space_before=pick("space_before", r.integer(0, 20), "space_before"),
+            space_after=pick("space_after", r.integer(0, 20), "space_after"),
+        )
+    return styles
+
+
+_DEFAULTS = {"fonts": (), "size": 9.0, "color": "black", "bold_fonts": (), "align": "justify", "indent": 0.0,
+             "tracking": 0.0, "line_height": 1.0, "grid_lines": 0, "space_before": 0, "space_after": 0}
+
+REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "subtitle")
+
+
+def _find_font(name: str, search: list[Path]) -> Path | None:
+    for folder in search:
+        candidate = (folder / name)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_layout(path: Path) -> Layout:
+    root = load_yaml_file(path, _shown(path))
+    top = r.MapReader(root, "layout", ["name", "source", "page", "grid", "fonts", "swatches", "styles"],
+                      required=["name", "page", "grid", "fonts", "swatches", "styles"])
+    page = r.MapReader(top.node_of("page"), "page", ["trim", "bleed", "margins"], required=["trim", "margins"])
+    trim = r.MapReader(page.node_of("trim"), "trim", ["width", "height"], required=["width", "height"])
+    margins = r.MapReader(page.node_of("margins"), "margins", ["top", "left"], required=["top", "left"])
+    grid = _read_grid(top.node_of("grid"))
+
+    font_search = [path.parent.parent / "fonts", path.parent / "fonts", resources.fonts_dir()]
+    fonts: dict[str, Path] = {}
+    fonts_node = top.node_of("fonts")
+    if not fonts_node.is_map:
+        raise SpecError("fonts must map font names to font files", fonts_node.where)
+    for key, file_node in fonts_node.value.items():
+        found = _find_font(r.text(file_node), font_search)
+        if found is None:
+            raise SpecError(f"font file '{r.text(file_node)}' not found", file_node.where,
+                            "looked in: " + ", ".join(_shown(p) for p in font_search))
+        fonts[key] = found
+
+    swatches_node = top.node_of("swatches")
+    if not swatches_node.is_map:
+        raise SpecError("swatches must map names to [C, M, Y, K] percentages", swatches_node.where)
+    swatches = {name: _read_cmyk(value) for name, value in swatches_node.value.items()}
+    for needed in ("black", "paper"):
+        if needed not in swatches:
+            raise SpecError(f"swatches need a '{needed}' entry", swatches_node.where)
+    styles = _read_styles(top.node_of("styles"), fonts, swatches)
+    for needed in REQUIRED_STYLES:
+        if needed not in styles:
+            raise SpecError(f"styles need a '{needed}' style", top.node_of("styles").where)
+
+    layout = Layout(
+        name=top.get("name", r.text), path=path, source=top.get("source", r.text, ""),
+        trim_width=trim.get("width", r.length(50, 2000)), trim_height=trim.get("height", r.length(50, 3000)),
+        bleed=page.get("bleed", r.length(0, 30), 3 * 72 / 25.4),
+        margin_top=margins.get("top", r.length(0)), margin_left=margins.get("left", r.length(0)),
+        grid=grid, fonts=fonts, swatches=swatches, styles=styles)
+    _check_fits(layout, page.node)
+    return layout
+
+
+def _check_fits(layout: Layout, where: Node) -> None:
+    g = layout.grid
+    right = layout.margin_left + g.type_area_width
+    bottom = layout.margin_top + g.type_area_height
+    if right > layout.trim_width or bottom > layout.trim_height:
+        raise SpecError(
+            f"the type area ({g.type_area_width:.1f} x {g.type_area_height:.1f}pt from the margins) does not "
+            f"fit the trim ({layout.trim_width:.1f} x {layout.trim_height:.1f}pt)", where.where,
+            "reduce columns, characters per column or lines, or the margins")
+
+
+# --- issue ----------------------------------------------------------------------------------
+
+ELEMENT_TYPES = ("ad", "headline", "story", "rule")
+
+
+def _area(node: Node, reader: r.MapReader, grid: Grid) -> Area:
+    return Area(columns=reader.get("columns", r.span(1, grid.columns, "columns")),
+                lines=reader.get("lines", r.span(1, grid.lines_per_column, "lines")), where=node.where)
+
+
+def _swatch(layout: Layout):
+    def read(node: Node) -> str:
+        name = r.text(node)
+        if name not in layout.swatches:
+            raise r.unknown_name_error("colour swatch", name, layout.swatches, node)
+        return name
+    return read
+
+
+def _style(layout: Layout):
+    def read(node: Node) -> str:
+        name = r.text(node)
+        if name not in layout.styles:
+            raise r.unknown_name_error("style", name, layout.styles, node)
+        return name
+    return read
+
+
+class _IssueLoader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.base = path.parent
+        self.layouts: dict[Path, Layout] = {}
+        self.articles: dict[str, Path] = {}
+
+    def load(self) -> IssueSpec:
+        root = load_yaml_file(self.path, _shown(self.path))
+        top = r.MapReader(root, "issue", ["paper", "date", "layouts", "articles", "pages"], required=["pages"])
+        self.layout_dirs = [self.base / "layouts"]
+        if top.has("layouts"):
+            self.layout_dirs.insert(0, self.base / top.get("layouts", r.text))
+        self.layout_dirs.append(resources.layouts_dir())
+        self.articles_dir = self.base / top.get("articles", r.text, "articles")
+        pages = top.get("pages", r.list_of(self._page, 1))
+        seen: dict[str, PageSpec] = {}
+        for page in pages:
+            if page.id in seen:
+                raise SpecError(f"page id '{page.id}' is used twice", page.where, "give each page its own id")
+            seen[page.id] = page
+        return IssueSpec(path=self.path, paper=top.get("paper", r.text, ""), date=top.get("date", r.text, ""),
+                         pages=tuple(pages), articles=self.articles)
+
+    def _layout(self, node: Node) -> Layout:
+        name = r.text(node)
+        for folder in self.layout_dirs:
+            candidate = (folder / f"{name}.yaml").resolve()
+            if candidate.is_file():
+                if candidate not in self.layouts:
+                    self.layouts[candidate] = load_layout(candidate)
+                return self.layouts[candidate]
+        known = sorted({p.stem for folder in self.layout_dirs if folder.is_dir() for p in folder.glob("*.yaml")})
+        raise r.unknown_name_error("layout", name, known, node)
+
+    def _article(self, node: Node) -> str:
+        name = r.text(node)
+        candidate = self.base / name if name.endswith(".md") else self.articles_dir / f"{name}.md"
+        if not candidate.is_file():
+            known = sorted(p.stem for p in self.articles_dir.glob("*.md")) if self.articles_dir.is_dir() else []
+            guess = r.did_you_mean(name, known)
+            raise SpecError(f"article '{name}' not found (looked for {_shown(candidate)})", node.where,
+                            f"did you mean '{guess}'?" if guess else "check the name and the issue's 'articles' folder")
+        self.articles[name] = candidate
+        return name
+
+    def _page(self, node: Node) -> PageSpec:
+        p = r.MapReader(node, "page", ["id", "layout", "elements"], required=["id", "layout", "elements"])
+        layout = p.get("layout", self._layout)
+        elements = p.get("elements", r.list_of(lambda n: self._element(n, layout)))
+        return PageSpec(id=p.get("id", r.text), layout=layout, elements=tuple(elements), where=node.where)
+
+    def _element(self, node: Node, layout: Layout):
+        if not node.is_map or "type" not in node.value:
+            raise SpecError("each element needs a 'type' (" + ", ".join(ELEMENT_TYPES) + ")", node.where)
+        kind = r.choice(ELEMENT_TYPES)(node.value["type"])
+        return getattr(self, f"_{kind}")(node, layout)
+
+    def _ad(self, node: Node, layout: Layout) -> AdElement:
+        a = r.MapReader(node, "ad", ["type", "name", "columns", "lines", "background", "border", "border_width",
+                                     "text"], required=["columns", "lines"])
+
+        def ad_line(n: Node) -> AdLine:
+            t = r.MapReader(n, "ad text line", ["text", "style", "color"], required=["text", "style"])
+            return AdLine(text=t.get("text", r.text), style=t.get("style", _style(layout)),
+                          color=t.get("color", _swatch(layout), None))
+
+        return AdElement(area=_area(node, a, layout.grid), name=a.get("name", r.text, "ad"),
+                         background=a.get("background", _swatch(layout), None),
+                         border=a.get("border", _swatch(layout), None),
+                         border_width=a.get("border_width", r.length(0, 20), 0.5),
+                         text=tuple(a.get("text", r.list_of(ad_line), [])))
+
+    def _headline(self, node: Node, layout: Layout) -> HeadlineElement:
+        h = r.MapReader(node, "headline", ["type", "article", "columns", "lines", "headline_lines", "kicker_box",
+                                           "align", "rule_below"], required=["article", "columns", "lines"])
+        return HeadlineElement(area=_area(node, h, layout.grid), article=h.get("article", self._article),
+                               headline_lines=h.get("headline_lines", r.integer(1, 2), 1),
+                               kicker_box=h.get("kicker_box", _swatch(layout), None),
+                               align=h.get("align", r.choice(("left", "center")), "center"),
+                               rule_below=h.get("rule_below", _swatch(layout), None))
+
+    def _story(self, node: Node, layout: Layout) -> StoryElement:
+        s = r.MapReader(node, "story", ["type", "article", "frames", "byline"], required=["article", "frames"])
+
+        def frame(n: Node) -> Area:
+            return _area(n, r.MapReader(n, "frame", ["columns", "lines"], required=["columns", "lines"]),
+                         layout.grid)
+
+        return StoryElement(article=s.get("article", self._article), frames=tuple(s.get("frames", r.list_of(frame, 1))),
+                            byline=s.get("byline", r.choice(("end", "none")), "end"), where=node.where)
+
+    def _rule(self, node: Node, layout: Layout) -> RuleElement:
+        u = r.MapReader(node, "rule", ["type", "columns", "lines", "color", "width", "position"],
+                        required=["columns", "lines"])
+        return RuleElement(area=_area(node, u, layout.grid), color=u.get("color", _swatch(layout), "black"),
+                           width=u.get("width", r.length(0.1, 20), 0.5),
+                           position=u.get("position", r.choice(("top", "middle", "bottom")), "middle"))
+
+
+def load_issue(path: Path) -> IssueSpec:
+    if not path.is_file():
+        raise SpecError(f"issue file not found: {path}", None, "give the path to an issue.yaml")
+    return _IssueLoader(path).load()

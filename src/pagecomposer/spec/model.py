@@ -1,0 +1,160 @@
+"""The validated spec as plain dataclasses. All lengths in points, all ranges 1-based inclusive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pagecomposer.errors import SourceLocation
+
+CMYK = tuple[float, float, float, float]  # each 0..1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The column and baseline grid, as a desk counts it: characters and lines."""
+
+    body_size: float  # pt; one character of body text is body_size wide
+    line_gap: float  # pt between one line's em box and the next's
+    columns: int
+    chars_per_column: int  # 每栏字数
+    gutter_chars: int  # 栏间距, in characters
+    lines_per_column: int
+
+    @property
+    def pitch(self) -> float:
+        """Baseline-to-baseline distance."""
+        return self.body_size + self.line_gap
+
+    @property
+    def column_width(self) -> float:
+        return self.chars_per_column * self.body_size
+
+    @property
+    def gutter(self) -> float:
+        return self.gutter_chars * self.body_size
+
+    @property
+    def chars_per_line_total(self) -> int:
+        return self.columns * self.chars_per_column + (self.columns - 1) * self.gutter_chars
+
+    @property
+    def type_area_width(self) -> float:
+        return self.chars_per_line_total * self.body_size
+
+    @property
+    def type_area_height(self) -> float:
+        # From the top of the first line's em box to the bottom of the last one's.
+        return self.lines_per_column * self.pitch - self.line_gap
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    fonts: tuple[str, ...]  # font keys: the first is the face, the rest the fallback chain
+    size: float
+    color: str = "black"
+    bold_fonts: tuple[str, ...] = ()
+    align: str = "justify"  # justify | left | center | right
+    indent: float = 0.0  # first-line indent in em of this style
+    tracking: float = 0.0  # extra space between characters, in em (display type)
+    line_height: float = 1.0  # for display styles: baseline distance in multiples of size + gap
+    grid_lines: int = 0  # headings: how many grid lines a heading line takes (0: as needed)
+    space_before: int = 0  # grid lines of space above (headings)
+    space_after: int = 0
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    path: Path
+    trim_width: float
+    trim_height: float
+    bleed: float
+    margin_top: float
+    margin_left: float
+    grid: Grid
+    fonts: dict[str, Path]
+    swatches: dict[str, CMYK]
+    styles: dict[str, Style]
+    source: str = ""  # where the figures come from (for the docs and the report)
+
+    @property
+    def type_area_left(self) -> float:
+        return self.margin_left
+
+    @property
+    def type_area_top(self) -> float:
+        return self.margin_top
+
+
+@dataclass(frozen=True)
+class Area:
+    """A rectangle on the grid: basic columns and grid lines (1-based, inclusive)."""
+
+    columns: tuple[int, int]
+    lines: tuple[int, int]
+    where: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class AdLine:
+    text: str
+    style: str
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class AdElement:
+    area: Area
+    name: str
+    background: str | None
+    border: str | None
+    border_width: float
+    text: tuple[AdLine, ...]
+
+
+@dataclass(frozen=True)
+class HeadlineElement:
+    area: Area
+    article: str
+    headline_lines: int  # 1 or 2: how the title is set
+    kicker_box: str | None  # swatch for a reversed-out kicker box, or None
+    align: str
+    rule_below: str | None
+
+
+@dataclass(frozen=True)
+class StoryElement:
+    article: str
+    frames: tuple[Area, ...]
+    byline: str  # end | none
+    where: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class RuleElement:
+    area: Area
+    color: str
+    width: float
+    position: str  # top | bottom | middle
+
+
+Element = AdElement | HeadlineElement | StoryElement | RuleElement
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    id: str
+    layout: Layout
+    elements: tuple[Element, ...]
+    where: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class IssueSpec:
+    path: Path
+    paper: str
+    date: str
+    pages: tuple[PageSpec, ...]
+    articles: dict[str, Path] = field(default_factory=dict)  # article name -> file

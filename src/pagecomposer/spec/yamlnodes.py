@@ -1,0 +1,96 @@
+"""YAML loaded with its source positions, so every later check can say file:line:col.
+
+Only PyYAML's SafeLoader is used (no arbitrary object construction). We keep PyYAML's node tree
+instead of plain dicts because plain dicts forget where each value came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pagecomposer.errors import SourceLocation, SpecError
+
+
+@dataclass
+class Node:
+    """A YAML value with the place it was written."""
+
+    value: Any  # str/int/float/bool/None for scalars; dict[str, Node] or list[Node] otherwise
+    where: SourceLocation
+    key_where: dict[str, SourceLocation] = field(default_factory=dict)  # mappings only
+
+    @property
+    def is_map(self) -> bool:
+        return isinstance(self.value, dict)
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.value, list)
+
+    def plain(self) -> Any:
+        """The value without positions (for data that needs no further checking)."""
+        if self.is_map:
+            return {k: v.plain() for k, v in self.value.items()}
+        if self.is_list:
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+def _where(path: str, mark: yaml.Mark) -> SourceLocation:
+    return SourceLocation(path, mark.line + 1, mark.column + 1)
+
+
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str) -> Node:
+    where = _where(path, node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        values: dict[str, Node] = {}
+        keys: dict[str, SourceLocation] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            key_where = _where(path, key_node.start_mark)
+            if not isinstance(key, str):
+                raise SpecError(f"keys must be text, got {key!r}", key_where)
+            if key in values:
+                raise SpecError(f"key '{key}' is given twice (first at line {keys[key].line})", key_where,
+                                "remove one of them")
+            values[key] = _convert(value_node, loader, path)
+            keys[key] = key_where
+        return Node(values, where, keys)
+    if isinstance(node, yaml.SequenceNode):
+        return Node([_convert(item, loader, path) for item in node.value], where)
+    return Node(loader.construct_object(node), where)
+
+
+def load_yaml_text(text: str, path: str) -> Node:
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return Node({}, SourceLocation(path, 1, 1))
+        return _convert(root, loader, path)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _where(path, mark) if mark else SourceLocation(path)
+        problem = exc.problem or "invalid YAML"
+        raise SpecError(f"YAML syntax error: {problem}", where,
+                        "check indentation and that every 'key: value' has a space after the colon") from None
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        raise SpecError(f"YAML syntax error: {exc}", SourceLocation(path)) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml_file(path: Path, shown_as: str | None = None) -> Node:
+    name = shown_as or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"file not found: {name}", None) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"not UTF-8 text (byte {exc.start})", SourceLocation(name),
+                        "save the file as UTF-8") from None
+    return load_yaml_text(text, name)

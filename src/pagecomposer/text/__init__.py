@@ -1,0 +1,1 @@
+"""Fonts, Chinese composition rules, line breaking and justification. No PDF in here."""

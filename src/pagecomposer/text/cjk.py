@@ -1,0 +1,107 @@
+"""Character classes and the line-breaking rules of Simplified Chinese text.
+
+Reference: W3C clreq (https://www.w3.org/TR/clreq/) §3.1.7 "Line-start/line-end prohibition" and
+GB/T 15834-2011 §5. The classes are named, never compared as bare numbers.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import Enum
+
+
+class CharClass(Enum):
+    HAN = "han"  # ideographs and anything else set on the em square
+    OPENING = "opening"  # （【「『《〈“‘〔［｛〖 — must not end a line
+    CLOSING = "closing"  # ）】」』》〉”’〕］｝〗 — must not start a line
+    PAUSE = "pause"  # 、，。． — ink in a corner, must not start a line
+    STOP = "stop"  # ：；？！ — centred in GB fonts, must not start a line
+    DASH = "dash"  # — (a 破折号 is two of them, never split)
+    ELLIPSIS = "ellipsis"  # … (a 省略号 is two of them, never split)
+    MIDDLE_DOT = "middle_dot"  # · 间隔号: neither starts nor ends a line
+    LATIN = "latin"  # letters, digits and Latin punctuation inside a word
+    SPACE = "space"
+
+
+OPENING = set("（【「『《〈“‘〔［｛〖〘〚")
+CLOSING = set("）】」』》〉”’〕］｝〗〙〛")
+PAUSE = set("、，。．")
+STOP = set("：；？！")
+DASHES = set("—")
+ELLIPSES = set("…")
+MIDDLE_DOTS = set("·・‧")
+# Latin punctuation that closes or opens, for the same prohibitions in mixed text.
+LATIN_NO_START = set(",.;:!?)]}%")
+LATIN_NO_END = set("([{")
+
+
+def classify(char: str) -> CharClass:
+    if char in OPENING:
+        return CharClass.OPENING
+    if char in CLOSING:
+        return CharClass.CLOSING
+    if char in PAUSE:
+        return CharClass.PAUSE
+    if char in STOP:
+        return CharClass.STOP
+    if char in DASHES:
+        return CharClass.DASH
+    if char in ELLIPSES:
+        return CharClass.ELLIPSIS
+    if char in MIDDLE_DOTS:
+        return CharClass.MIDDLE_DOT
+    if char == " " or char == "\u00a0":
+        return CharClass.SPACE
+    if is_latin(char):
+        return CharClass.LATIN
+    return CharClass.HAN
+
+
+def is_latin(char: str) -> bool:
+    """Proportional, word-forming characters: ASCII, Latin-1, Latin Extended, Greek digits etc."""
+    code = ord(char)
+    return 0x21 <= code <= 0x24F or unicodedata.category(char) == "Nd" and code < 0x2E80
+
+
+NO_LINE_START = {CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP, CharClass.MIDDLE_DOT}
+NO_LINE_END = {CharClass.OPENING, CharClass.MIDDLE_DOT}
+PUNCTUATION = {CharClass.OPENING, CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP, CharClass.MIDDLE_DOT}
+
+
+def may_start_line(char: str) -> bool:
+    cls = classify(char)
+    if cls in NO_LINE_START:
+        return False
+    return not (cls is CharClass.LATIN and char in LATIN_NO_START)
+
+
+def may_end_line(char: str) -> bool:
+    cls = classify(char)
+    if cls in NO_LINE_END:
+        return False
+    return not (cls is CharClass.LATIN and char in LATIN_NO_END)
+
+
+def inseparable(left: str, right: str) -> bool:
+    """Pairs that form one unit: a Latin word or number, a —— or a ……"""
+    a, b = classify(left), classify(right)
+    if a is CharClass.LATIN and b is CharClass.LATIN:
+        return True
+    return (a is b) and a in (CharClass.DASH, CharClass.ELLIPSIS)
+
+
+def break_allowed(left: str, right: str) -> bool:
+    """May a line end after `left` and the next begin with `right`?"""
+    if classify(left) is CharClass.SPACE:
+        return True  # the space is dropped at the break
+    if classify(right) is CharClass.SPACE:
+        return False  # break after the space instead, so the space never starts a line
+    if inseparable(left, right):
+        return False
+    return may_end_line(left) and may_start_line(right)
+
+
+def wants_autospace(left: str, right: str) -> bool:
+    """Han next to a Latin letter or digit gets a quarter em (clreq §3.2.2), punctuation does not."""
+    a, b = classify(left), classify(right)
+    return {a, b} == {CharClass.HAN, CharClass.LATIN} and left.isalnum() and right.isalnum()

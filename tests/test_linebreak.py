@@ -1,0 +1,147 @@
+"""Line breaking and justification on hand-made hard cases, and properties over random text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pagecomposer.story.model import Run
+from pagecomposer.text import cjk
+from pagecomposer.text.justify import set_paragraph
+from pagecomposer.text.shaping import shape
+
+EM = 9.0  # body size of the broadsheet layout
+MEASURE = 13 * EM
+
+
+@pytest.fixture(scope="module")
+def body(broadsheet):
+    return replace(broadsheet.styles["body"], indent=0)
+
+
+def lines_of(text, body, fonts, measure=MEASURE):
+    return set_paragraph(shape([Run(text)], body, fonts), measure)
+
+
+# (name, text, expected lines at 13 characters of 9 pt)
+BREAK_CASES = [
+    ("comma may not start a line: push the last Han down (推出)",
+     "甲乙丙丁戊己庚辛壬癸子丑寅，卯辰", ["甲乙丙丁戊己庚辛壬癸子丑", "寅，卯辰"]),
+    ("two pause marks give the room to take the comma in (挤进)",
+     "甲乙、丙丁戊己庚辛壬癸子丑，寅", ["甲乙、丙丁戊己庚辛壬癸子丑，", "寅"]),
+    ("opening quote may not end a line",
+     "甲乙丙丁戊己庚辛壬癸子丑“寅卯”", ["甲乙丙丁戊己庚辛壬癸子丑", "“寅卯”"]),
+    ("a —— is never split", "甲乙丙丁戊己庚辛壬癸子丑——寅", ["甲乙丙丁戊己庚辛壬癸子丑", "——寅"]),
+    ("a …… is never split", "甲乙丙丁戊己庚辛壬癸子丑……寅", ["甲乙丙丁戊己庚辛壬癸子丑", "……寅"]),
+    ("closing quote and comma are taken in together: ”，", "甲乙丙丁戊己庚辛壬癸“丑”，寅卯",
+     ["甲乙丙丁戊己庚辛壬癸“丑”，", "寅卯"]),
+    ("a full line breaks after its 13th character", "甲乙丙丁戊己庚辛壬癸子丑寅卯辰",
+     ["甲乙丙丁戊己庚辛壬癸子丑寅", "卯辰"]),
+    ("middle dot neither ends nor starts a line", "甲乙丙丁戊己庚辛壬癸子丑《哈利·波特》",
+     ["甲乙丙丁戊己庚辛壬癸子丑", "《哈利·波特》"]),
+    ("a run of closing marks ”），never starts a line", "甲乙丙丁戊己庚辛（壬“子”），丑寅",
+     ["甲乙丙丁戊己庚辛（壬“子”），", "丑寅"]),
+]
+
+
+@pytest.mark.parametrize("name,text,expected", BREAK_CASES, ids=[c[0] for c in BREAK_CASES])
+def test_hard_case_breaks(name, text, expected, body, fonts):
+    lines = lines_of(text, body, fonts)
+    assert [line.text for line in lines] == expected
+    for line in lines[:-1]:
+        assert line.width == pytest.approx(MEASURE, abs=0.01), line.text
+
+
+UNBROKEN_UNITS = [
+    ("甲乙丙丁戊己庚辛壬癸子增长6.5%以上", "6.5%"),
+    ("甲乙丙丁戊己庚辛壬癸子丑寅2026年", "2026"),
+    ("甲乙丙丁戊己庚辛壬癸以5G、大数据为代表", "5G"),
+    ("甲乙丙丁戊己庚辛壬癸子打造城市时尚IP，为郑州", "IP"),
+    ("甲乙丙丁戊己庚辛壬 typesetting 癸子丑", "typesetting"),
+]
+
+
+@pytest.mark.parametrize("text,unit", UNBROKEN_UNITS)
+def test_digits_and_latin_words_stay_whole(text, unit, body, fonts):
+    lines = lines_of(text, body, fonts)
+    assert any(unit in line.text for line in lines), [line.text for line in lines]
+
+
+def _set_width_em(text, body, fonts):
+    paragraph = shape([Run(text)], body, fonts)
+    return (sum(g.advance for g in paragraph.glyphs) + sum(j.kern for j in paragraph.junctions)) / EM
+
+
+@pytest.mark.parametrize("pair", ["。”", "，“", "）、", "》，", "”。", "：“", "“《", "”（"])
+def test_adjacent_punctuation_takes_one_and_a_half_em(pair, body, fonts):
+    assert _set_width_em(pair, body, fonts) == pytest.approx(1.5, abs=0.02)
+
+
+def test_han_latin_gap_is_a_quarter_em(body, fonts):
+    paragraph = shape([Run("以5G为")], body, fonts)
+    kerns = [j.kern / EM for j in paragraph.junctions]
+    assert kerns[0] == pytest.approx(0.25, abs=0.02)  # 以|5
+    assert kerns[1] == pytest.approx(0.0, abs=0.001)  # 5|G: inside the word
+    assert kerns[2] == pytest.approx(0.25, abs=0.02)  # G|为
+
+
+def test_no_gap_between_latin_and_punctuation(body, fonts):
+    paragraph = shape([Run("“3+1”前沿")], body, fonts)
+    assert all(j.kern == 0 for j in paragraph.junctions[:4])
+
+
+def test_last_line_is_flush_left_with_natural_spacing(body, fonts):
+    last = lines_of("甲乙丙丁戊己庚辛壬癸子丑寅卯辰", body, fonts)[-1]
+    assert last.xs[0] == 0
+    assert last.stretch_per_gap == 0
+    assert last.xs[1] - last.xs[0] == pytest.approx(EM)
+
+
+def test_stretch_is_spread_evenly(body, fonts):
+    first = lines_of("甲乙丙丁戊己庚辛壬癸子丑寅，卯辰", body, fonts)[0]  # 12 characters over 11 gaps
+    gaps = [b - a for a, b in zip(first.xs, first.xs[1:])]
+    assert max(gaps) - min(gaps) < 1e-6
+    assert gaps[0] == pytest.approx(EM + EM / 11)
+
+
+def test_first_line_indent_is_two_em(broadsheet, fonts):
+    style = broadsheet.styles["body"]
+    lines = set_paragraph(shape([Run("甲" * 30)], style, fonts), MEASURE, first_indent=style.indent * EM)
+    assert lines[0].xs[0] == pytest.approx(2 * EM)
+    assert lines[0].xs[-1] + lines[0].glyphs[-1].advance == pytest.approx(MEASURE)
+    assert len(lines[0].glyphs) == 11 and len(lines[1].glyphs) == 13
+
+
+# --- properties over random copy ------------------------------------------------------------
+
+ALPHABET = list("中国人民经济发展产业城市") + list("，。、；：？！“”‘’（）《》·") + ["——", "……"] + \
+    [" ", "5G", "6.5%", "2026", "IP", "pagecomposer"]
+
+
+def _one_unit(text) -> bool:
+    return all(cjk.inseparable(a, b) for a, b in zip(text, text[1:]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=80), st.integers(min_value=6, max_value=20))
+def test_no_rule_broken_and_no_character_lost(body, fonts, pieces, chars_per_line):
+    text = "".join(pieces).strip() or "中"
+    measure = chars_per_line * EM
+    lines = lines_of(text, body, fonts, measure)
+    # Nothing lost or reordered: the lines give back the text, less the spaces a break swallowed.
+    assert "".join(line.text for line in lines).replace(" ", "") == text.replace(" ", "")
+    for previous, line in zip(lines, lines[1:]):
+        if not cjk.break_allowed(previous.text[-1], line.text[0]):
+            # Only a run with no allowed break in a whole measure may be cut against the rules.
+            assert previous.natural_width > measure - 3 * EM, (previous.text, line.text)
+            continue
+        assert cjk.may_start_line(line.text[0]), (previous.text, line.text)
+        assert cjk.may_end_line(previous.text[-1]), (previous.text, line.text)
+    for line in lines:
+        assert line.natural_width <= measure + 0.01 or _one_unit(line.text), line.text
+    for line in lines[:-1]:
+        if len(line.glyphs) > 1 and line.natural_width <= measure:
+            assert line.width == pytest.approx(measure, abs=0.01), line.text
