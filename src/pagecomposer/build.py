@@ -43,7 +43,7 @@ def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
     """Everything up to the display lists (what tests and previews inspect)."""
     issue = load_issue(issue_path)
     stories = load_stories(issue)
-    return issue, [compose_page(page, stories) for page in issue.pages]
+    return issue, [compose_page(page, stories, issue) for page in issue.pages]
 
 
 def build(issue_path: Path, out_dir: Path) -> BuildResult:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pagecomposer.display import Box, Rule
 from pagecomposer.errors import SourceLocation
 from pagecomposer.layout.display_text import DisplayLine, set_display_line
 from pagecomposer.layout.flow import Warning
 from pagecomposer.layout.grid import PageGrid, Rect
 from pagecomposer.layout.runs import line_runs
-from pagecomposer.spec.model import AdElement, HeadlineElement, Layout, RuleElement
+from pagecomposer.spec.model import AdElement, FolioElement, HeadlineElement, Layout, RuleElement
 from pagecomposer.story.model import Story
 from pagecomposer.text.fonts import FontSet
 
@@ -111,3 +113,37 @@ def rule_items(rule: RuleElement, grid: PageGrid, layout: Layout) -> list:
     y = {"top": rect.y, "middle": rect.y + rect.height / 2, "bottom": rect.bottom}[rule.position]
     return [Rule(rect.x, y, rect.right, y, layout.swatches[rule.color], rule.width)]
 
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def chinese_date(iso: str) -> str:
+    """2021-03-05 -> 2021年3月5日 星期五 (anything else is shown as given)."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"
+
+
+def folio_items(folio: FolioElement, page_id: str, paper: str, issue_date: str, grid: PageGrid, layout: Layout,
+                fonts: FontSet, warnings: list[Warning]) -> list:
+    """The 版头 in the top margin: page number and section at the left, paper, date and credits at the
+    right, over a thick-and-thin rule (文武线) that closes the margin above the type area."""
+    left = layout.type_area_left
+    width = layout.grid.type_area_width
+    rule_y = layout.type_area_top - layout.grid.body_size * 1.5
+    color = layout.swatches[folio.color]
+    label = set_display_line(f"{page_id}\u3000{folio.section}", layout.styles["folio-section"], fonts, width, "left")
+    details = "\u3000".join(part for part in (paper, chinese_date(issue_date), folio.credits) if part)
+    info = set_display_line(details, layout.styles["folio"], fonts, width - label.line.natural_width, "right")
+    for dl, what in ((label, "folio"), (info, "folio")):
+        _warn_line(dl, what, folio.where, warnings)
+    baseline = rule_y - layout.grid.body_size * 0.8
+    items: list = []
+    items += line_runs(label.line, left, baseline, fonts, layout.swatches, "folio", folio.color)
+    items += line_runs(info.line, left + label.line.natural_width, baseline, fonts, layout.swatches, "folio")
+    items.append(Rule(left, rule_y, left + width, rule_y, color, 1.5))
+    items.append(Rule(left, rule_y + 2.5, left + width, rule_y + 2.5, color, 0.4))
+    return items

@@ -123,7 +123,8 @@ class StoryFlow:
         return paragraph
 
     def _text_block(self, block: Block, style: Style, cursor: _Cursor, result: FlowResult) -> bool:
-        paragraph = self._shape(block, style, result)
+        # A byline is a list of names: break between names, never inside one (曹 / 婷).
+        paragraph = self._shape(block, style, result, phrase_breaks_only=block.kind == "byline")
         if style.space_before and not cursor.at_column_top():
             cursor.line += style.space_before
         start = 0

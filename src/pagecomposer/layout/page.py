@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pagecomposer.display import PageDisplay
-from pagecomposer.layout.blocks import ad_items, headline_items, rule_items
+from pagecomposer.layout.blocks import ad_items, folio_items, headline_items, rule_items
 from pagecomposer.layout.flow import FlowResult, StoryFlow, Warning
 from pagecomposer.layout.grid import PageGrid
-from pagecomposer.spec.model import AdElement, HeadlineElement, PageSpec, RuleElement, StoryElement
+from pagecomposer.spec.model import (
+    AdElement, FolioElement, HeadlineElement, IssueSpec, PageSpec, RuleElement, StoryElement,
+)
 from pagecomposer.story.model import Story
 from pagecomposer.text.fonts import FontSet
 
@@ -31,7 +33,7 @@ class PageResult:
     warnings: list[Warning] = field(default_factory=list)
 
 
-def compose_page(page: PageSpec, stories: dict[str, Story]) -> PageResult:
+def compose_page(page: PageSpec, stories: dict[str, Story], issue: IssueSpec) -> PageResult:
     layout = page.layout
     fonts = FontSet(layout.fonts)
     body_face = fonts.face(layout.styles["body"].fonts[0])
@@ -46,6 +48,9 @@ def compose_page(page: PageSpec, stories: dict[str, Story]) -> PageResult:
             display.items += headline_items(element, stories[element.article], grid, layout, fonts, result.warnings)
         elif isinstance(element, RuleElement):
             display.items += rule_items(element, grid, layout)
+        elif isinstance(element, FolioElement):
+            display.items += folio_items(element, page.id, issue.paper, issue.date, grid, layout, fonts,
+                                         result.warnings)
         elif isinstance(element, StoryElement):
             story = stories[element.article]
             columns = [column for frame in element.frames for column in grid.frame_columns(frame)]

@@ -8,7 +8,7 @@ from pagecomposer import resources
 from pagecomposer.errors import SourceLocation, SpecError
 from pagecomposer.spec import reader as r
 from pagecomposer.spec.model import (
-    AdElement, AdLine, Area, Grid, HeadlineElement, IssueSpec, Layout, PageSpec, RuleElement,
+    AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, IssueSpec, Layout, PageSpec, RuleElement,
     StoryElement, Style,
 )
 from pagecomposer.spec.yamlnodes import Node, load_yaml_file
@@ -120,7 +120,7 @@ def _read_styles(node: Node, fonts: dict[str, Path], swatches: dict) -> dict[str
 _DEFAULTS = {"fonts": (), "size": 9.0, "color": "black", "bold_fonts": (), "align": "justify", "indent": 0.0,
              "tracking": 0.0, "line_height": 1.0, "grid_lines": 0, "space_before": 0, "space_after": 0}
 
-REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "subtitle")
+REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "subtitle", "folio", "folio-section")
 
 
 def _find_font(name: str, search: list[Path]) -> Path | None:
@@ -187,7 +187,7 @@ def _check_fits(layout: Layout, where: Node) -> None:
 
 # --- issue ----------------------------------------------------------------------------------
 
-ELEMENT_TYPES = ("ad", "headline", "story", "rule")
+ELEMENT_TYPES = ("ad", "headline", "story", "rule", "folio")
 
 
 def _area(node: Node, reader: r.MapReader, grid: Grid) -> Area:
@@ -304,6 +304,11 @@ class _IssueLoader:
 
         return StoryElement(article=s.get("article", self._article), frames=tuple(s.get("frames", r.list_of(frame, 1))),
                             byline=s.get("byline", r.choice(("end", "none")), "end"), where=node.where)
+
+    def _folio(self, node: Node, layout: Layout) -> FolioElement:
+        f = r.MapReader(node, "folio", ["type", "section", "credits", "color"], required=["section"])
+        return FolioElement(section=f.get("section", r.text), credits=f.get("credits", r.text, ""),
+                            color=f.get("color", _swatch(layout), "black"), where=node.where)
 
     def _rule(self, node: Node, layout: Layout) -> RuleElement:
         u = r.MapReader(node, "rule", ["type", "columns", "lines", "color", "width", "position"],

@@ -140,7 +140,17 @@ class RuleElement:
     position: str  # top | bottom | middle
 
 
-Element = AdElement | HeadlineElement | StoryElement | RuleElement
+@dataclass(frozen=True)
+class FolioElement:
+    """The page head (版头) in the top margin: paper and date, section name, page number."""
+
+    section: str
+    credits: str  # e.g. 责任编辑 … 美术编辑 …
+    color: str
+    where: SourceLocation | None = None
+
+
+Element = AdElement | HeadlineElement | StoryElement | RuleElement | FolioElement
 
 
 @dataclass(frozen=True)
