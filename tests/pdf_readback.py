@@ -1,11 +1,17 @@
-"""Reading glyph positions back out of a written PDF (pdfplumber), in trim coordinates (pt, y down)."""
+"""Reading glyph positions back out of a written PDF, in trim coordinates (pt, y down).
+
+pdfium (pypdfium2) is used rather than pdfminer: pdfminer skips the character spacing (Tc) after
+the last glyph of each string, so it misplaces glyphs wherever a line changes font subset.
+"""
 
 from __future__ import annotations
 
+import ctypes
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 
 @dataclass(frozen=True)
@@ -15,20 +21,28 @@ class PdfChar:
     x1: float  # x0 + advance
     baseline: float
     size: float
-    font: str
 
 
 def read_chars(path, bleed: float, page_index: int = 0) -> list[PdfChar]:
-    with pdfplumber.open(path) as pdf:
-        page = pdf.pages[page_index]
-        height = page.height
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[page_index]
+        height = page.get_height()
+        textpage = page.get_textpage()
+        x, y = ctypes.c_double(), ctypes.c_double()
+        box = pdfium_c.FS_RECTF()
         chars = []
-        for c in page.chars:
-            matrix = c["matrix"]
-            baseline = height - matrix[5] - bleed
-            chars.append(PdfChar(c["text"], c["x0"] - bleed, c["x1"] - bleed, round(baseline, 3),
-                                 round(c["size"], 3), c["fontname"]))
+        for index in range(pdfium_c.FPDFText_CountChars(textpage)):
+            text = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+            if text.isspace() or text == "\x00":
+                continue
+            pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+            pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
+            chars.append(PdfChar(text, x.value - bleed, box.right - bleed, round(height - y.value - bleed, 3),
+                                 round(pdfium_c.FPDFText_GetFontSize(textpage, index), 3)))
         return chars
+    finally:
+        pdf.close()
 
 
 def lines_by_baseline(chars: list[PdfChar], left: float, right: float) -> dict[float, list[PdfChar]]:

@@ -61,8 +61,8 @@ def test_wrong_type(tmp_path):
 
 
 def test_value_out_of_range(tmp_path):
-    issue = _example_copy(tmp_path, lambda t: t.replace("columns: 1-8\n        lines: 79-103",
-                                                        "columns: 1-9\n        lines: 79-103"))
+    issue = _example_copy(tmp_path, lambda t: t.replace("columns: 1-8\n        lines: 73-103",
+                                                        "columns: 1-9\n        lines: 73-103"))
     line = _line_of(issue, "columns: 1-9")
     result = run_build(issue, tmp_path / "out")
     assert_clean_failure(result, tmp_path / "out", f"issue.yaml:{line}:18", "outside this layout's 1-8")
