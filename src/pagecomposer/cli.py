@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -12,6 +14,7 @@ from pagecomposer.errors import PagecomposerError
 
 EXIT_USER_ERROR = 2
 EXIT_OVERSET = 3
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
 
 
 @click.group()
@@ -34,6 +37,12 @@ def build(issue: Path, out_dir: Path, strict: bool) -> None:
     except PagecomposerError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)
+    except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for who asks
+        if os.environ.get("PAGECOMPOSER_DEBUG"):
+            traceback.print_exc()
+        click.echo(f"internal error: {type(exc).__name__}: {exc}\n  this is a bug in pagecomposer; please "
+                   "report it with the issue file (PAGECOMPOSER_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"pagecomposer: {result.summary()} -> {out_dir}/")

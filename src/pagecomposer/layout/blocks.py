@@ -9,7 +9,7 @@ from pagecomposer.errors import SourceLocation
 from pagecomposer.layout.display_text import DisplayLine, set_display_line
 from pagecomposer.layout.flow import Warning
 from pagecomposer.layout.grid import PageGrid, Rect
-from pagecomposer.layout.runs import line_runs
+from pagecomposer.layout.runs import line_items
 from pagecomposer.spec.model import AdElement, FolioElement, HeadlineElement, Layout, RuleElement
 from pagecomposer.story.model import Story
 from pagecomposer.text.fonts import FontSet
@@ -34,7 +34,7 @@ def _stack(lines: list[DisplayLine], gaps: list[float], rect: Rect, fonts: FontS
             x0 = rect.x + dl.line.xs[0] - pad
             items.append(Box(x0, em_top - pad, dl.line.natural_width + 2 * pad, dl.size + 2 * pad,
                              fill=layout.swatches[box]))
-        items.extend(line_runs(dl.line, rect.x, baseline, fonts, layout.swatches, roles[i], colors[i]))
+        items.extend(line_items(dl.line, rect.x, baseline, fonts, layout.swatches, roles[i], colors[i]))
         y += heights[i] + (gaps[i] if i < len(gaps) else 0)
     return items
 
@@ -142,8 +142,8 @@ def folio_items(folio: FolioElement, page_id: str, paper: str, issue_date: str, 
         _warn_line(dl, what, folio.where, warnings)
     baseline = rule_y - layout.grid.body_size * 0.8
     items: list = []
-    items += line_runs(label.line, left, baseline, fonts, layout.swatches, "folio", folio.color)
-    items += line_runs(info.line, left + label.line.natural_width, baseline, fonts, layout.swatches, "folio")
+    items += line_items(label.line, left, baseline, fonts, layout.swatches, "folio", folio.color)
+    items += line_items(info.line, left + label.line.natural_width, baseline, fonts, layout.swatches, "folio")
     items.append(Rule(left, rule_y, left + width, rule_y, color, 1.5))
     items.append(Rule(left, rule_y + 2.5, left + width, rule_y + 2.5, color, 0.4))
     return items

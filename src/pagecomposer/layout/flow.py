@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from pagecomposer.display import CMYK, GlyphRun
+from pagecomposer.display import CMYK
 from pagecomposer.errors import SourceLocation
 from pagecomposer.layout.grid import Column, PageGrid
-from pagecomposer.layout.runs import line_runs
+from pagecomposer.layout.runs import line_items
 from pagecomposer.spec.model import Style
 from pagecomposer.story.model import Block
 from pagecomposer.text.fonts import FontSet
@@ -51,11 +51,11 @@ class Warning:
 
 @dataclass
 class FlowResult:
-    runs: list[GlyphRun] = field(default_factory=list)
+    items: list = field(default_factory=list)  # glyph runs and dash rules, for the display list
     lines: list[PlacedLine] = field(default_factory=list)
-    overset_chars: int = 0
-    overset_lines: int = 0
-    set_chars: int = 0
+    overset_chars: int = 0  # source characters (spaces included) that did not fit
+    overset_lines: int = 0  # about how many lines they would take at the last column's measure
+    set_chars: int = 0  # source characters placed; set_chars + overset_chars is the whole story
     warnings: list[Warning] = field(default_factory=list)
 
 
@@ -145,9 +145,9 @@ class StoryFlow:
             last = brk.end >= count
             line = set_line(paragraph, start, brk.end, measure, indent=indent, last=last, align=style.align)
             baseline = self.grid.baseline(cursor.line)
-            result.runs.extend(line_runs(line, column.x, baseline, self.fonts, self.swatches, block.kind))
+            result.items.extend(line_items(line, column.x, baseline, self.fonts, self.swatches, block.kind))
             result.lines.append(PlacedLine(line, block.kind, cursor.index, cursor.line, column.x, baseline))
-            result.set_chars += sum(1 for g in line.glyphs if g.cls.value != "space")
+            result.set_chars += brk.end - start  # source characters consumed, spaces included
             cursor.line += 1
             start = brk.end
         return True
@@ -206,8 +206,8 @@ class StoryFlow:
             # Centre each line's em box in its share of the block.
             em_top = top + i * line_advance + (line_advance - style.size) / 2
             baseline = em_top + face.ascent * style.size
-            result.runs.extend(line_runs(line, column.x, baseline, self.fonts, self.swatches, "heading"))
+            result.items.extend(line_items(line, column.x, baseline, self.fonts, self.swatches, "heading"))
             result.lines.append(PlacedLine(line, "heading", cursor.index, 0, column.x, baseline))
-            result.set_chars += sum(1 for g in line.glyphs if g.cls.value != "space")
+        result.set_chars += len(block.text)
         cursor.line += body_lines + style.space_after
         return True

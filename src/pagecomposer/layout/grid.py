@@ -57,7 +57,10 @@ class PageGrid:
         return self.line_top(line) + self.ascent * self.grid.body_size
 
     def area_rect(self, area: Area) -> Rect:
-        """The rectangle an element covers: from its first line's em top to its last line's em bottom."""
+        """The rectangle an element covers: from its first line's em top to its last line's em bottom
+        (or exactly the rectangle it was given in mm)."""
+        if area.rect is not None:
+            return Rect(*area.rect)
         left = self.column_left(area.columns[0])
         right = self.column_right(area.columns[1])
         top = self.line_top(area.lines[0])

@@ -55,7 +55,7 @@ def compose_page(page: PageSpec, stories: dict[str, Story], issue: IssueSpec) ->
             story = stories[element.article]
             columns = [column for frame in element.frames for column in grid.frame_columns(frame)]
             flowed = flow.flow(story.body_blocks(with_byline=element.byline == "end"), columns)
-            display.items += flowed.runs
+            display.items += flowed.items
             result.stories.append(StoryReport(element.article, flowed))
             result.warnings += flowed.warnings
             if flowed.overset_chars:

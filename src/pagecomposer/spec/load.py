@@ -190,9 +190,41 @@ def _check_fits(layout: Layout, where: Node) -> None:
 ELEMENT_TYPES = ("ad", "headline", "story", "rule", "folio")
 
 
-def _area(node: Node, reader: r.MapReader, grid: Grid) -> Area:
-    return Area(columns=reader.get("columns", r.span(1, grid.columns, "columns")),
-                lines=reader.get("lines", r.span(1, grid.lines_per_column, "lines")), where=node.where)
+AREA_KEYS = ["columns", "lines", "x", "y", "width", "height"]
+GRID_EDGE_TOLERANCE_PT = 0.5
+
+
+def _area(node: Node, reader: r.MapReader, layout: Layout) -> Area:
+    """An element's place: grid columns and lines, or x/y/width/height in mm from the trim's top-left."""
+    grid = layout.grid
+    free = [key for key in ("x", "y", "width", "height") if reader.has(key)]
+    if not free:
+        for key in ("columns", "lines"):
+            if not reader.has(key):
+                raise SpecError(f"{reader.what} needs '{key}' (or x, y, width and height)", node.where)
+        return Area(columns=reader.get("columns", r.span(1, grid.columns, "columns")),
+                    lines=reader.get("lines", r.span(1, grid.lines_per_column, "lines")), where=node.where)
+    if reader.has("columns") or reader.has("lines"):
+        raise SpecError(f"{reader.what} is placed by columns/lines or by x/y/width/height, not both", node.where)
+    if len(free) < 4:
+        missing = [key for key in ("x", "y", "width", "height") if key not in free]
+        raise SpecError(f"{reader.what} placed in mm also needs " + ", ".join(missing), node.where)
+    x, y = reader.get("x", r.length(0)), reader.get("y", r.length(0))
+    width, height = reader.get("width", r.length(1)), reader.get("height", r.length(1))
+    if x + width > layout.trim_width + layout.bleed or y + height > layout.trim_height + layout.bleed:
+        raise SpecError(f"{reader.what} reaches past the page", node.where)
+    step = grid.column_width + grid.gutter
+    columns = [c for c in range(1, grid.columns + 1)
+               if layout.margin_left + (c - 1) * step >= x - GRID_EDGE_TOLERANCE_PT
+               and layout.margin_left + (c - 1) * step + grid.column_width <= x + width + GRID_EDGE_TOLERANCE_PT]
+    lines = [n for n in range(1, grid.lines_per_column + 1)
+             if layout.margin_top + (n - 1) * grid.pitch >= y - GRID_EDGE_TOLERANCE_PT
+             and layout.margin_top + (n - 1) * grid.pitch + grid.body_size <= y + height + GRID_EDGE_TOLERANCE_PT]
+    if not columns or not lines:
+        # Ads and rules may sit anywhere; only text needs grid cells, and _story checks for them.
+        columns, lines = columns or [0], lines or [0]
+    return Area(columns=(columns[0], columns[-1]), lines=(lines[0], lines[-1]), where=node.where,
+                rect=(x, y, width, height))
 
 
 def _swatch(layout: Layout):
@@ -272,24 +304,23 @@ class _IssueLoader:
         return getattr(self, f"_{kind}")(node, layout)
 
     def _ad(self, node: Node, layout: Layout) -> AdElement:
-        a = r.MapReader(node, "ad", ["type", "name", "columns", "lines", "background", "border", "border_width",
-                                     "text"], required=["columns", "lines"])
+        a = r.MapReader(node, "ad", ["type", "name", *AREA_KEYS, "background", "border", "border_width", "text"])
 
         def ad_line(n: Node) -> AdLine:
             t = r.MapReader(n, "ad text line", ["text", "style", "color"], required=["text", "style"])
             return AdLine(text=t.get("text", r.text), style=t.get("style", _style(layout)),
                           color=t.get("color", _swatch(layout), None))
 
-        return AdElement(area=_area(node, a, layout.grid), name=a.get("name", r.text, "ad"),
+        return AdElement(area=_area(node, a, layout), name=a.get("name", r.text, "ad"),
                          background=a.get("background", _swatch(layout), None),
                          border=a.get("border", _swatch(layout), None),
                          border_width=a.get("border_width", r.length(0, 20), 0.5),
                          text=tuple(a.get("text", r.list_of(ad_line), [])))
 
     def _headline(self, node: Node, layout: Layout) -> HeadlineElement:
-        h = r.MapReader(node, "headline", ["type", "article", "columns", "lines", "headline_lines", "kicker_box",
-                                           "align", "rule_below"], required=["article", "columns", "lines"])
-        return HeadlineElement(area=_area(node, h, layout.grid), article=h.get("article", self._article),
+        h = r.MapReader(node, "headline", ["type", "article", *AREA_KEYS, "headline_lines", "kicker_box",
+                                           "align", "rule_below"], required=["article"])
+        return HeadlineElement(area=_area(node, h, layout), article=h.get("article", self._article),
                                headline_lines=h.get("headline_lines", r.integer(1, 2), 1),
                                kicker_box=h.get("kicker_box", _swatch(layout), None),
                                align=h.get("align", r.choice(("left", "center")), "center"),
@@ -299,8 +330,11 @@ class _IssueLoader:
         s = r.MapReader(node, "story", ["type", "article", "frames", "byline"], required=["article", "frames"])
 
         def frame(n: Node) -> Area:
-            return _area(n, r.MapReader(n, "frame", ["columns", "lines"], required=["columns", "lines"]),
-                         layout.grid)
+            area = _area(n, r.MapReader(n, "frame", AREA_KEYS), layout)
+            if area.columns[0] == 0 or area.lines[0] == 0:
+                raise SpecError("this frame holds no whole column and grid line, so no text can flow in it",
+                                n.where, "make it at least one column wide and one line tall, on the grid")
+            return area
 
         return StoryElement(article=s.get("article", self._article), frames=tuple(s.get("frames", r.list_of(frame, 1))),
                             byline=s.get("byline", r.choice(("end", "none")), "end"), where=node.where)
@@ -311,10 +345,9 @@ class _IssueLoader:
                             color=f.get("color", _swatch(layout), "black"), where=node.where)
 
     def _rule(self, node: Node, layout: Layout) -> RuleElement:
-        u = r.MapReader(node, "rule", ["type", "columns", "lines", "color", "width", "position"],
-                        required=["columns", "lines"])
-        return RuleElement(area=_area(node, u, layout.grid), color=u.get("color", _swatch(layout), "black"),
-                           width=u.get("width", r.length(0.1, 20), 0.5),
+        u = r.MapReader(node, "rule", ["type", *AREA_KEYS, "color", "weight", "position"])
+        return RuleElement(area=_area(node, u, layout), color=u.get("color", _swatch(layout), "black"),
+                           width=u.get("weight", r.length(0.1, 20), 0.5),
                            position=u.get("position", r.choice(("top", "middle", "bottom")), "middle"))
 
 

@@ -90,11 +90,15 @@ class Layout:
 
 @dataclass(frozen=True)
 class Area:
-    """A rectangle on the grid: basic columns and grid lines (1-based, inclusive)."""
+    """A rectangle on the grid: basic columns and grid lines (1-based, inclusive).
+
+    An element placed in mm keeps its exact rectangle (`rect`: x, y, width, height in pt from the
+    trim's top-left); `columns` and `lines` are then the grid cells inside it, where text flows."""
 
     columns: tuple[int, int]
     lines: tuple[int, int]
     where: SourceLocation | None = None
+    rect: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)

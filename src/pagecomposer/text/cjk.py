@@ -66,6 +66,8 @@ def is_latin(char: str) -> bool:
 NO_LINE_START = {CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP, CharClass.MIDDLE_DOT}
 NO_LINE_END = {CharClass.OPENING, CharClass.MIDDLE_DOT}
 PUNCTUATION = {CharClass.OPENING, CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP, CharClass.MIDDLE_DOT}
+# Chinese punctuation sits on the em square (GB/T 15834); a proportional glyph is a wrong glyph.
+FULL_WIDTH = PUNCTUATION | {CharClass.DASH, CharClass.ELLIPSIS}
 
 
 def may_start_line(char: str) -> bool:

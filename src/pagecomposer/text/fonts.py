@@ -39,19 +39,26 @@ class Face:
         return self._advances[self._cmap[ord(char)]] / self.units_per_em
 
     @lru_cache(maxsize=4096)
-    def ink_half(self, char: str) -> str:
-        """'left', 'right' or 'centre': which half of its advance a glyph's ink occupies."""
+    def ink_box(self, char: str) -> tuple[float, float, float, float] | None:
+        """(x_min, y_min, x_max, y_max) of the glyph's ink in em, or None for a blank glyph."""
         glyph_name = self._cmap[ord(char)]
         glyph = self._font["glyf"][glyph_name]
-        advance = self._advances[glyph_name]
-        if glyph.numberOfContours == 0 or advance == 0:
-            return "centre"
+        if glyph.numberOfContours == 0:
+            return None
         glyph.recalcBounds(self._font["glyf"])
+        upem = self.units_per_em
+        return glyph.xMin / upem, glyph.yMin / upem, glyph.xMax / upem, glyph.yMax / upem
+
+    def ink_half(self, char: str) -> str:
+        """'left', 'right' or 'centre': which half of its advance a glyph's ink occupies."""
+        box = self.ink_box(char)
+        advance = self.advance(char)
+        if box is None or advance == 0:
+            return "centre"
         middle = advance / 2
-        tolerance = HALF_EM_TOLERANCE * self.units_per_em
-        if glyph.xMax <= middle + tolerance:
+        if box[2] <= middle + HALF_EM_TOLERANCE:
             return "left"
-        if glyph.xMin >= middle - tolerance:
+        if box[0] >= middle - HALF_EM_TOLERANCE:
             return "right"
         return "centre"
 
@@ -90,5 +97,14 @@ class FontSet:
         """The first font key in a fallback chain whose face has `char`."""
         for key in keys:
             if self.face(key).has(char):
+                return key
+        return None
+
+    def first_full_width(self, keys: tuple[str, ...], char: str) -> str | None:
+        """The first font in the chain whose `char` is one em wide (Chinese punctuation is; a Kai
+        face's proportional “ ” · are not, so they are taken from the next face that has them)."""
+        for key in keys:
+            face = self.face(key)
+            if face.has(char) and abs(face.advance(char) - 1.0) < 0.01:
                 return key
         return None

@@ -81,14 +81,16 @@ def shape(runs: tuple[Run, ...] | list[Run], style: Style, fonts: FontSet, *,
     for run in runs:
         chain = (style.bold_fonts or style.fonts) if run.bold else style.fonts
         for char in run.text:
+            cls = cjk.classify(char)
             key = fonts.first_with(chain, char)
+            if key is not None and cls in cjk.FULL_WIDTH:
+                key = fonts.first_full_width(chain, char) or key
             shown = char
             if key is None:
                 missing.append(MissingChar(char, source))
                 shown = GETA
                 key = fonts.first_with(chain, GETA) or chain[0]
             face = fonts.face(key)
-            cls = cjk.classify(char)
             advance_em = face.advance(shown) if face.has(shown) else 1.0
             left, right = _blank_sides(fonts, key, shown, cls, advance_em)
             glyphs.append(Glyph(char=shown, font=key, size=style.size, color=style.color, cls=cls,
