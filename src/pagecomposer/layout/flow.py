@@ -18,7 +18,7 @@ from pagecomposer.spec.model import Style
 from pagecomposer.story.model import Block
 from pagecomposer.text.fonts import FontSet
 from pagecomposer.text.justify import SetLine, set_line, set_paragraph
-from pagecomposer.text.linebreak import next_break
+from pagecomposer.text.linebreak import Break, break_paragraph
 from pagecomposer.text.shaping import Paragraph, shape
 
 STYLE_OF_BLOCK = {"paragraph": "body", "lead": "lead", "heading": "heading", "byline": "byline"}
@@ -56,6 +56,9 @@ class FlowResult:
     overset_chars: int = 0  # source characters (spaces included) that did not fit
     overset_lines: int = 0  # about how many lines they would take at the last column's measure
     set_chars: int = 0  # source characters placed; set_chars + overset_chars is the whole story
+    fallback_chars: int = 0  # characters set in a fallback font
+    widows_avoided: int = 0  # paragraphs whose last line was kept from standing alone at a column head
+    orphans_avoided: int = 0  # paragraphs whose first line was kept from standing alone at a column foot
     warnings: list[Warning] = field(default_factory=list)
 
 
@@ -91,7 +94,9 @@ class _Cursor:
 
 
 class StoryFlow:
-    def __init__(self, grid: PageGrid, fonts: FontSet, styles: dict[str, Style], swatches: dict[str, CMYK]):
+    def __init__(self, grid: PageGrid, fonts: FontSet, styles: dict[str, Style], swatches: dict[str, CMYK],
+                 keep_lines: bool = True):
+        self.keep_lines = keep_lines  # widow and orphan control
         self.grid = grid
         self.fonts = fonts
         self.styles = styles
@@ -108,7 +113,7 @@ class StoryFlow:
                 placed = self._text_block(block, style, cursor, result)
             if not placed:
                 result.overset_chars += sum(len(b.text) for b in blocks[index + 1:])
-                result.overset_lines += sum(self._lines_needed(b, columns[-1].width) for b in blocks[index + 1:])
+                result.overset_lines += sum(self._lines_needed(b) for b in blocks[index + 1:])
                 break
         return result
 
@@ -125,45 +130,74 @@ class StoryFlow:
     def _text_block(self, block: Block, style: Style, cursor: _Cursor, result: FlowResult) -> bool:
         # A byline is a list of names: break between names, never inside one (曹 / 婷).
         paragraph = self._shape(block, style, result, phrase_breaks_only=block.kind == "byline")
+        result.fallback_chars += paragraph.fallbacks
         if style.space_before and not cursor.at_column_top():
             cursor.line += style.space_before
         start = 0
         count = len(paragraph.glyphs)
+        breaks: list[Break] = []
+        composed_width = None
         while start < count:
             if not cursor.ensure_room(1):
                 result.overset_chars += count - start
-                result.overset_lines += self._count_lines(paragraph, start, self.grid.grid.column_width, style)
+                result.overset_lines += len(breaks) or self._count_lines(paragraph, start, style)
                 return False
             column = cursor.column
-            indent = style.indent * style.size if start == 0 else 0.0
-            measure = column.width - indent
-            brk = next_break(paragraph, start, measure)
-            if brk.forced:
-                result.warnings.append(Warning(block.where, "a unit wider than the column had to be broken "
-                                               f"against the rules near '{paragraph.text[paragraph.glyphs[start].source:][:12]}'",
-                                               "shorten it or widen the column"))
-            last = brk.end >= count
-            line = set_line(paragraph, start, brk.end, measure, indent=indent, last=last, align=style.align)
-            baseline = self.grid.baseline(cursor.line)
-            result.items.extend(line_items(line, column.x, baseline, self.fonts, self.swatches, block.kind))
-            result.lines.append(PlacedLine(line, block.kind, cursor.index, cursor.line, column.x, baseline))
-            result.set_chars += brk.end - start  # source characters consumed, spaces included
-            cursor.line += 1
-            start = brk.end
+            if column.width != composed_width:
+                # The whole rest of the paragraph is broken at once (total fit) for this column's measure.
+                indent = style.indent * style.size if start == 0 else 0.0
+                breaks = break_paragraph(paragraph, start, column.width - indent, column.width, style.breaker)
+                composed_width = column.width
+                for brk in breaks:
+                    if brk.forced:
+                        result.warnings.append(Warning(
+                            block.where, "a unit wider than the column had to be broken against the rules "
+                            f"near '{paragraph.text[paragraph.glyphs[brk.end - 1].source:][:12]}'",
+                            "shorten it or widen the column"))
+            take = self._lines_for_column(len(breaks), cursor, first=start == 0, result=result)
+            if take == 0:
+                cursor.next_column()
+                continue
+            for brk in breaks[:take]:
+                indent = style.indent * style.size if start == 0 else 0.0
+                line = set_line(paragraph, start, brk.end, column.width - indent, indent=indent,
+                                last=brk.end >= count, align=style.align)
+                baseline = self.grid.baseline(cursor.line)
+                result.items.extend(line_items(line, column.x, baseline, self.fonts, self.swatches, block.kind))
+                result.lines.append(PlacedLine(line, block.kind, cursor.index, cursor.line, column.x, baseline))
+                result.set_chars += brk.end - start  # source characters consumed, spaces included
+                cursor.line += 1
+                start = brk.end
+            breaks = breaks[take:]
+            if start < count:
+                cursor.next_column()
         return True
 
-    def _count_lines(self, paragraph: Paragraph, start: int, measure: float, style: Style) -> int:
-        lines = 0
-        while start < len(paragraph.glyphs):
-            indent = style.indent * style.size if start == 0 else 0.0
-            start = next_break(paragraph, start, measure - indent).end
-            lines += 1
-        return lines
+    def _lines_for_column(self, remaining: int, cursor: _Cursor, first: bool, result: FlowResult) -> int:
+        """How many of a paragraph's remaining lines go into this column (widow and orphan control).
 
-    def _lines_needed(self, block: Block, measure: float) -> int:
+        No single first line at a column foot (孤行 at the bottom), no single last line at the head of
+        the next column: a line is moved on instead, leaving the foot one line short. Where there is no
+        next column the lines are set anyway; what does not fit is overset, not hidden."""
+        room = cursor.lines_left()
+        if remaining <= room or not self.keep_lines or cursor.index + 1 >= len(cursor.columns):
+            return min(room, remaining)
+        if first and room == 1 and not cursor.at_column_top():
+            result.orphans_avoided += 1
+            return 0
+        if remaining - room == 1 and remaining >= 3 and room >= 2:
+            result.widows_avoided += 1
+            return room - 1
+        return room
+
+    def _count_lines(self, paragraph: Paragraph, start: int, style: Style) -> int:
+        measure = self.grid.grid.column_width
+        indent = style.indent * style.size if start == 0 else 0.0
+        return len(break_paragraph(paragraph, start, measure - indent, measure, style.breaker))
+
+    def _lines_needed(self, block: Block) -> int:
         style = self.styles[STYLE_OF_BLOCK[block.kind]]
-        paragraph = shape(block.runs, style, self.fonts)
-        return self._count_lines(paragraph, 0, measure, style)
+        return self._count_lines(shape(block.runs, style, self.fonts), 0, style)
 
     # --- headings ----------------------------------------------------------------------------
 

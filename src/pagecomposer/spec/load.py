@@ -71,7 +71,11 @@ def _read_cmyk(node: Node) -> tuple[float, float, float, float]:
 
 
 STYLE_KEYS = ["inherit", "font", "bold_font", "size", "color", "align", "indent", "tracking", "line_height",
-              "grid_lines", "space_before", "space_after"]
+              "grid_lines", "space_before", "space_after", "prohibition", "punctuation", "autospace", "hanging",
+              "breaker"]
+PROHIBITION_LEVELS = ("none", "basic", "gb", "strict")
+PUNCTUATION_SCHEMES = ("gb", "quanjiao", "banjiao", "kaiming")
+BREAKERS = ("optimal", "first-fit")
 
 
 def _read_styles(node: Node, fonts: dict[str, Path], swatches: dict) -> dict[str, Style]:
@@ -113,12 +117,18 @@ def _read_styles(node: Node, fonts: dict[str, Path], swatches: dict) -> dict[str
             grid_lines=pick("grid_lines", r.integer(0, 20), "grid_lines"),
             space_before=pick("space_before", r.integer(0, 20), "space_before"),
             space_after=pick("space_after", r.integer(0, 20), "space_after"),
+            prohibition=pick("prohibition", r.choice(PROHIBITION_LEVELS), "prohibition"),
+            punctuation=pick("punctuation", r.choice(PUNCTUATION_SCHEMES), "punctuation"),
+            autospace=pick("autospace", r.number(0, 1), "autospace"),
+            hanging=pick("hanging", r.boolean, "hanging"),
+            breaker=pick("breaker", r.choice(BREAKERS), "breaker"),
         )
     return styles
 
 
 _DEFAULTS = {"fonts": (), "size": 9.0, "color": "black", "bold_fonts": (), "align": "justify", "indent": 0.0,
-             "tracking": 0.0, "line_height": 1.0, "grid_lines": 0, "space_before": 0, "space_after": 0}
+             "tracking": 0.0, "line_height": 1.0, "grid_lines": 0, "space_before": 0, "space_after": 0,
+             "prohibition": "gb", "punctuation": "gb", "autospace": 0.25, "hanging": False, "breaker": "optimal"}
 
 REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "subtitle", "folio", "folio-section")
 

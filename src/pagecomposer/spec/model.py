@@ -62,6 +62,12 @@ class Style:
     grid_lines: int = 0  # headings: how many grid lines a heading line takes (0: as needed)
     space_before: int = 0  # grid lines of space above (headings)
     space_after: int = 0
+    # Chinese composition rules (see text/cjk.py and text/shaping.py):
+    prohibition: str = "gb"  # none | basic | gb | strict: line-start/line-end rules (禁则)
+    punctuation: str = "gb"  # gb | quanjiao | banjiao | kaiming: punctuation widths
+    autospace: float = 0.25  # em between Han and Latin letters or digits
+    hanging: bool = False  # let ，。、 hang past the measure (行末点号悬挂)
+    breaker: str = "optimal"  # optimal (total fit) | first-fit
 
 
 @dataclass(frozen=True)

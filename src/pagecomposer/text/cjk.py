@@ -7,6 +7,7 @@ GB/T 15834-2011 §5. The classes are named, never compared as bare numbers.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -63,44 +64,68 @@ def is_latin(char: str) -> bool:
     return 0x21 <= code <= 0x24F or unicodedata.category(char) == "Nd" and code < 0x2E80
 
 
-NO_LINE_START = {CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP, CharClass.MIDDLE_DOT}
-NO_LINE_END = {CharClass.OPENING, CharClass.MIDDLE_DOT}
 PUNCTUATION = {CharClass.OPENING, CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP, CharClass.MIDDLE_DOT}
 # Chinese punctuation sits on the em square (GB/T 15834); a proportional glyph is a wrong glyph.
 FULL_WIDTH = PUNCTUATION | {CharClass.DASH, CharClass.ELLIPSIS}
+# The pause and stop marks that may hang past the measure (行末点号悬挂).
+HANGABLE = set("，。、．")
 
 
-def may_start_line(char: str) -> bool:
-    cls = classify(char)
-    if cls in NO_LINE_START:
-        return False
-    return not (cls is CharClass.LATIN and char in LATIN_NO_START)
+@dataclass(frozen=True)
+class Prohibition:
+    """A line-start/line-end prohibition level (禁则), as clreq §3.1.7 grades them."""
+
+    name: str
+    no_start: frozenset[CharClass]
+    no_end: frozenset[CharClass]
+    no_start_chars: frozenset[str] = frozenset()
+    no_end_chars: frozenset[str] = frozenset()
+    keep_units: bool = True  # —— and …… are never split
 
 
-def may_end_line(char: str) -> bool:
-    cls = classify(char)
-    if cls in NO_LINE_END:
-        return False
-    return not (cls is CharClass.LATIN and char in LATIN_NO_END)
+_BASIC_START = frozenset({CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP})
+_BASIC_END = frozenset({CharClass.OPENING})
+PROHIBITIONS = {
+    # No rules at all: only Latin words stay whole (what a naive composer does).
+    "none": Prohibition("none", frozenset(), frozenset(), keep_units=False),
+    # clreq's basic set: closing marks and 、，。；：？！ never start a line, opening marks never end one.
+    "basic": Prohibition("basic", _BASIC_START, _BASIC_END),
+    # GB practice (the default): also the 间隔号 · on neither side, and Latin punctuation in mixed text.
+    "gb": Prohibition("gb", _BASIC_START | {CharClass.MIDDLE_DOT}, _BASIC_END | {CharClass.MIDDLE_DOT},
+                      frozenset(LATIN_NO_START), frozenset(LATIN_NO_END)),
+    # Strict: in addition a 破折号 or 省略号 never starts a line, nor ～ ‰ ℃ ° or a small mark.
+    "strict": Prohibition("strict", _BASIC_START | {CharClass.MIDDLE_DOT, CharClass.DASH, CharClass.ELLIPSIS},
+                          _BASIC_END | {CharClass.MIDDLE_DOT},
+                          frozenset(LATIN_NO_START) | frozenset("～‰℃°′″々〻ー"), frozenset(LATIN_NO_END)),
+}
+DEFAULT_PROHIBITION = PROHIBITIONS["gb"]
 
 
-def inseparable(left: str, right: str) -> bool:
+def may_start_line(char: str, rules: Prohibition = DEFAULT_PROHIBITION) -> bool:
+    return classify(char) not in rules.no_start and char not in rules.no_start_chars
+
+
+def may_end_line(char: str, rules: Prohibition = DEFAULT_PROHIBITION) -> bool:
+    return classify(char) not in rules.no_end and char not in rules.no_end_chars
+
+
+def inseparable(left: str, right: str, rules: Prohibition = DEFAULT_PROHIBITION) -> bool:
     """Pairs that form one unit: a Latin word or number, a —— or a ……"""
     a, b = classify(left), classify(right)
     if a is CharClass.LATIN and b is CharClass.LATIN:
         return True
-    return (a is b) and a in (CharClass.DASH, CharClass.ELLIPSIS)
+    return rules.keep_units and (a is b) and a in (CharClass.DASH, CharClass.ELLIPSIS)
 
 
-def break_allowed(left: str, right: str) -> bool:
+def break_allowed(left: str, right: str, rules: Prohibition = DEFAULT_PROHIBITION) -> bool:
     """May a line end after `left` and the next begin with `right`?"""
     if classify(left) is CharClass.SPACE:
         return True  # the space is dropped at the break
     if classify(right) is CharClass.SPACE:
         return False  # break after the space instead, so the space never starts a line
-    if inseparable(left, right):
+    if inseparable(left, right, rules):
         return False
-    return may_end_line(left) and may_start_line(right)
+    return may_end_line(left, rules) and may_start_line(right, rules)
 
 
 def wants_autospace(left: str, right: str) -> bool:

@@ -1,16 +1,20 @@
 """Setting one line: compress or stretch it to the measure and give every glyph its x.
 
-Shrinking takes the blank halves of punctuation, the line-end mark first (clreq: 行末点号半角
-before anything else). Stretching spreads the remaining room evenly over the gaps between
-characters, never inside a Latin word, a —— or a …… . A paragraph's last line keeps its natural
-spacing and sits flush left.
+The order follows clreq §3.8 (and jlreq's adjustment priorities it builds on):
+- shrinking takes the line-end mark's blank first (行末半角), then the blanks of brackets and
+  quotes, then of pause marks, then narrows Han–Latin gaps; Han characters are never squeezed;
+- stretching widens Han–Latin gaps first (up to half an em), then spreads what is left evenly
+  over the gaps between characters, never inside a Latin word, a —— or a …… .
+A paragraph's last line keeps its natural spacing and sits flush left. With hanging punctuation
+a line-end ，。、 is set past the measure and the characters before it fill the measure.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from pagecomposer.text.cjk import CharClass
+from pagecomposer.text.cjk import HANGABLE, CharClass
+from pagecomposer.text.linebreak import AUTOSPACE_EXTRA_EM, AUTOSPACE_SHRINK_EM, break_paragraph
 from pagecomposer.text.shaping import Glyph, Paragraph
 
 
@@ -21,42 +25,61 @@ class SetLine:
     measure: float  # the width the line was set to (without its indent)
     indent: float
     natural_width: float
-    stretch_per_gap: float  # pt added to each stretchable gap (0 for a last or unjustified line)
-    shrunk: float  # pt taken out of punctuation blanks to make the line fit
+    stretch_per_gap: float  # pt added to each inter-character gap (0 for a last or unjustified line)
+    shrunk: float  # pt taken out of punctuation blanks and Han–Latin gaps to make the line fit
     last: bool
     start: int  # glyph range in the paragraph
     end: int
+    hung: bool = False  # the last glyph hangs past the measure
+    compressed_pairs: int = 0  # adjacent punctuation pairs set at 1.5 em on this line
 
     @property
     def width(self) -> float:
-        """Set width from the left edge of the first slot to the right edge of the last."""
+        """Set width from the left edge of the first slot to the right edge of the last (hung mark excluded)."""
         if not self.glyphs:
             return 0.0
-        return self.xs[-1] + self.glyphs[-1].advance - self.indent
+        index = -2 if self.hung else -1
+        return self.xs[index] + self.glyphs[index].advance - self.indent
 
     @property
     def text(self) -> str:
         return "".join(g.char for g in self.glyphs)
 
 
-def _shrink(glyphs: list[Glyph], needed: float) -> float:
-    """Take `needed` pt out of punctuation blanks, line end first; returns what was taken."""
+# Which blanks give way first when a line must shrink (after the line-end mark).
+_SHRINK_ORDER = (CharClass.OPENING, CharClass.CLOSING, CharClass.PAUSE, CharClass.STOP, CharClass.MIDDLE_DOT)
+
+
+def _cut(glyph: Glyph, amount: float) -> tuple[Glyph, float]:
+    """Take up to `amount` pt from a glyph's blanks, right side first; returns the glyph and what was taken."""
+    right = min(glyph.shrink_right, amount)
+    left = min(glyph.shrink_left, amount - right)
+    if right <= 0 and left <= 0:
+        return glyph, 0.0
+    return replace(glyph, advance=glyph.advance - right - left, draw_offset=glyph.draw_offset - left,
+                   shrink_right=glyph.shrink_right - right, shrink_left=glyph.shrink_left - left), right + left
+
+
+def _shrink(glyphs: list[Glyph], kerns: list[float], autospace: list[bool], needed: float, size: float) -> float:
+    """Take `needed` pt out of the line in clreq's order; returns what was taken."""
     taken = 0.0
-    order = [len(glyphs) - 1] + list(range(len(glyphs) - 2, -1, -1))
-    for index in order:
-        if taken >= needed:
-            break
-        glyph = glyphs[index]
-        cut = min(glyph.shrink_right, needed - taken)
-        if cut > 0:
-            glyph = replace(glyph, advance=glyph.advance - cut, shrink_right=glyph.shrink_right - cut)
-            taken += cut
-        cut = min(glyph.shrink_left, needed - taken)
-        if cut > 0:
-            glyph = replace(glyph, advance=glyph.advance - cut, draw_offset=glyph.draw_offset - cut,
-                            shrink_left=glyph.shrink_left - cut)
-            taken += cut
-        glyphs[index] = glyph
+    glyphs[-1], got = _cut(glyphs[-1], needed)
+    taken += got
+    for cls in _SHRINK_ORDER:
+        # Spread each class's share evenly, so no one mark is squeezed while its neighbour is not.
+        members = [i for i, g in enumerate(glyphs) if g.cls is cls and (g.shrink_left or g.shrink_right)]
+        while members and needed - taken > 1e-6:
+            share = (needed - taken) / len(members)
+            for i in members:
+                glyphs[i], got = _cut(glyphs[i], share)
+                taken += got
+            members = [i for i in members if glyphs[i].shrink_left or glyphs[i].shrink_right]
+    gaps = [i for i, is_auto in enumerate(autospace) if is_auto]
+    if gaps and needed - taken > 1e-6:
+        share = min((needed - taken) / len(gaps), AUTOSPACE_SHRINK_EM * size)
+        for i in gaps:
+            kerns[i] -= share
+            taken += share
     return taken
 
 
@@ -67,17 +90,32 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
     glyphs = list(paragraph.glyphs[start:end])
     junctions = paragraph.junctions[start:end - 1]
     kerns = [j.kern for j in junctions]
-    natural = sum(g.advance for g in glyphs) + sum(kerns)
+    autospace = [j.autospace for j in junctions]
+    size = paragraph.size
+    hung = paragraph.hanging and len(glyphs) > 1 and glyphs[-1].char in HANGABLE and not last
+    # What must fit the measure: everything but a hanging mark.
+    content = len(glyphs) - 1 if hung else len(glyphs)
+    natural = sum(g.advance for g in glyphs[:content]) + sum(kerns[:content - 1])
     shrunk = 0.0
     if natural > measure:
-        shrunk = _shrink(glyphs, natural - measure)
+        head = glyphs[:content]
+        inside = [is_auto and i < content - 1 for i, is_auto in enumerate(autospace)]
+        shrunk = _shrink(head, kerns, inside, natural - measure, size)
+        glyphs[:content] = head
         natural -= shrunk
     stretch = 0.0
     offset = indent
-    if align == "justify" and not last:
-        gaps = [i for i, j in enumerate(junctions) if j.stretchable] or list(range(len(junctions)))
-        if gaps and natural < measure:
-            stretch = (measure - natural) / len(gaps)
+    if align == "justify" and not last and natural < measure:
+        slack = measure - natural
+        auto_gaps = [i for i in range(content - 1) if autospace[i]]
+        if auto_gaps:
+            extra = min(slack / len(auto_gaps), AUTOSPACE_EXTRA_EM * size)
+            for i in auto_gaps:
+                kerns[i] += extra
+            slack -= extra * len(auto_gaps)
+        gaps = [i for i in range(content - 1) if junctions[i].stretchable] or list(range(content - 1))
+        if gaps and slack > 0:
+            stretch = slack / len(gaps)
             for i in gaps:
                 kerns[i] += stretch
     elif align == "center":
@@ -89,19 +127,24 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
     for i, glyph in enumerate(glyphs):
         xs.append(x)
         x += glyph.advance + (kerns[i] if i < len(kerns) else 0.0)
+    pairs = sum(1 for a, b in zip(glyphs, glyphs[1:])
+                if a.cls.value in _PAIR_CLASSES and b.cls.value in _PAIR_CLASSES
+                and abs(a.advance + b.advance - 1.5 * size) < 0.02 * size)
     return SetLine(glyphs=tuple(glyphs), xs=tuple(xs), measure=measure, indent=indent, natural_width=natural,
-                   stretch_per_gap=stretch, shrunk=shrunk, last=last, start=start, end=end)
+                   stretch_per_gap=stretch, shrunk=shrunk, last=last, start=start, end=end, hung=hung,
+                   compressed_pairs=pairs)
 
 
-def set_paragraph(paragraph: Paragraph, measure: float, *, first_indent: float = 0.0, align: str = "justify"):
-    """All lines of a paragraph at one measure (used for headlines and tests; flow sets line by line)."""
-    from pagecomposer.text.linebreak import next_break
+_PAIR_CLASSES = {"opening", "closing", "pause", "stop"}
 
+
+def set_paragraph(paragraph: Paragraph, measure: float, *, first_indent: float = 0.0, align: str = "justify",
+                  breaker: str = "optimal") -> list[SetLine]:
+    """All lines of a paragraph at one measure (the first line indented)."""
     lines: list[SetLine] = []
     start = 0
-    while start < len(paragraph.glyphs):
+    for brk in break_paragraph(paragraph, 0, measure - first_indent, measure, breaker):
         indent = first_indent if start == 0 else 0.0
-        brk = next_break(paragraph, start, measure - indent)
         last = brk.end >= len(paragraph.glyphs)
         lines.append(set_line(paragraph, start, brk.end, measure - indent, indent=indent, last=last, align=align))
         start = brk.end

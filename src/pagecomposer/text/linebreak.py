@@ -1,20 +1,40 @@
-"""Choosing where lines end: at natural spacing first, then clreq's 先挤进后推出.
+"""Choosing where lines end.
 
-A line takes the glyphs that fit the measure at natural spacing. If the line may not end there
-(the next glyph is a ，or the last one a “), it first tries to take in the glyphs up to the next
-allowed break by compressing punctuation blanks (push in, 挤进); only if that cannot fit does it end
-at the previous allowed break and get stretched (push out, 推出). A single unbreakable unit wider
-than the measure (a long URL) is the one case where a rule gives way, and it is reported.
+Two breakers, both taking breaks only where the style's prohibition rules allow:
+
+- `optimal_breaks`, the default: a total-fit breaker in the manner of Knuth and Plass, adapted to
+  Chinese. Every allowed break is a candidate; a line is judged by how much it must stretch its
+  inter-character gaps or compress its punctuation, and the breaks that make the whole paragraph
+  most even win. It also avoids a last line of one or two characters (孤字) and runs of loose lines.
+- `first_fit_break`, the fallback: fill each line at natural spacing, then clreq's 先挤进后推出:
+  take in the next glyphs by compressing punctuation if that fits, else push the last character
+  down and stretch.
+
+A single unbreakable unit wider than the measure (a long URL) is the one case where a rule gives
+way; the first-fit breaker marks that break as forced so the caller can report it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pagecomposer.text.cjk import CharClass
+from pagecomposer.text.cjk import HANGABLE, PUNCTUATION, CharClass
 from pagecomposer.text.shaping import Paragraph
 
 FIT_TOLERANCE_PT = 0.001
+
+# Justification limits and costs, in em of the paragraph's type size.
+MAX_STRETCH_EM = 0.15  # a gap stretched this much is as loose as a line may be on a first try
+AUTOSPACE_EXTRA_EM = 0.25  # a Han–Latin gap may grow by this much before inter-character gaps do
+AUTOSPACE_SHRINK_EM = 0.125  # …and may give up this much of its quarter em when a line must shrink
+LINE_PENALTY = 10  # every line costs something, so fewer lines win among equals
+SHRINK_WEIGHT = 10  # compressing punctuation fully costs this badness: cheap, clreq compresses first
+STRETCH_WEIGHT = 100  # stretching every gap by MAX_STRETCH_EM costs this badness
+LOOSE_RATIO = 0.5  # a line stretched by more than half the limit counts as loose
+LOOSE_RUN_DEMERITS = 2000  # two loose lines in a row
+SHORT_LAST_LINE_DEMERITS = 20000  # a last line of one or two characters (孤字)
+SHORT_LAST_LINE_CHARS = 2
+RELAXED_STRETCH_RATIO = 4.0  # second try when no break sequence fits the limit
 
 
 @dataclass(frozen=True)
@@ -23,42 +43,189 @@ class Break:
     forced: bool = False  # True when no allowed break fitted and a rule had to give way
 
 
-def next_break(paragraph: Paragraph, start: int, measure: float) -> Break:
+@dataclass(frozen=True)
+class LineFit:
+    """A candidate line measured against its measure."""
+
+    natural: float  # pt that must fit the measure (a hung mark excluded)
+    shrink: float  # pt its punctuation and Han–Latin gaps could give up
+    gaps: int  # stretchable gaps
+    autospace_gaps: int
+    hung: bool  # its last glyph hangs past the measure
+
+
+class _Sums:
+    """Prefix sums over a paragraph, so any candidate line is measured in constant time."""
+
+    def __init__(self, paragraph: Paragraph):
+        self.paragraph = paragraph
+        size = paragraph.size
+        self.advance = [0.0]
+        self.shrink = [0.0]
+        for glyph in paragraph.glyphs:
+            self.advance.append(self.advance[-1] + glyph.advance)
+            self.shrink.append(self.shrink[-1] + glyph.shrink_left + glyph.shrink_right)
+        self.kern = [0.0]
+        self.gaps = [0]
+        self.autospace = [0]
+        for junction in paragraph.junctions:
+            self.kern.append(self.kern[-1] + junction.kern)
+            self.gaps.append(self.gaps[-1] + junction.stretchable)
+            self.autospace.append(self.autospace[-1] + junction.autospace)
+        self.autospace_shrink = AUTOSPACE_SHRINK_EM * size
+
+    def fit(self, start: int, end: int) -> LineFit:
+        glyphs = self.paragraph.glyphs
+        while end > start + 1 and glyphs[end - 1].cls is CharClass.SPACE:
+            end -= 1  # a line-end space is not set
+        hung = self.paragraph.hanging and end - 1 > start and glyphs[end - 1].char in HANGABLE
+        content_end = end - 1 if hung else end
+        natural = self.advance[content_end] - self.advance[start] + self.kern[content_end - 1] - self.kern[start]
+        autospace_gaps = self.autospace[content_end - 1] - self.autospace[start]
+        shrink = self.shrink[content_end] - self.shrink[start] + autospace_gaps * self.autospace_shrink
+        gaps = self.gaps[content_end - 1] - self.gaps[start]
+        return LineFit(natural, shrink, gaps, autospace_gaps, hung)
+
+
+def _allowed_ends(paragraph: Paragraph, start: int) -> list[int]:
+    count = len(paragraph.glyphs)
+    return [i + 1 for i in range(start, count - 1) if paragraph.junctions[i].can_break] + [count]
+
+
+# --- total fit --------------------------------------------------------------------------------
+
+def line_badness(fit: LineFit, measure: float, size: float, last: bool, max_ratio: float) -> float | None:
+    """How bad a line is (0 = perfect), or None if it cannot be set within max_ratio of the limit."""
+    if fit.natural > measure + FIT_TOLERANCE_PT:
+        need = fit.natural - measure
+        if need > fit.shrink + FIT_TOLERANCE_PT:
+            return None
+        return SHRINK_WEIGHT * (need / fit.shrink) ** 3
+    if last:
+        return 0.0
+    slack = measure - fit.natural
+    slack -= min(slack, fit.autospace_gaps * AUTOSPACE_EXTRA_EM * size)
+    if slack <= FIT_TOLERANCE_PT:
+        return 0.0
+    if fit.gaps == 0:
+        return None
+    ratio = slack / fit.gaps / (MAX_STRETCH_EM * size)
+    if ratio > max_ratio:
+        return None
+    return STRETCH_WEIGHT * ratio ** 3
+
+
+def _visible_chars(paragraph: Paragraph, start: int, end: int) -> int:
+    """Characters on a line, not counting punctuation or spaces (系。 is a one-character line)."""
+    return sum(1 for g in paragraph.glyphs[start:end] if g.cls is not CharClass.SPACE and g.cls not in PUNCTUATION)
+
+
+def optimal_breaks(paragraph: Paragraph, start: int, first_measure: float, measure: float) -> list[Break] | None:
+    """The break sequence with the least total demerits, or None if none can be set without breaking a rule."""
+    sums = _Sums(paragraph)
+    ends = _allowed_ends(paragraph, start)
+    for max_ratio in (1.0, RELAXED_STRETCH_RATIO):
+        result = _total_fit(paragraph, sums, start, ends, first_measure, measure, max_ratio)
+        if result is not None:
+            return result
+    return None
+
+
+def _total_fit(paragraph, sums: _Sums, start: int, ends: list[int], first_measure: float, measure: float,
+               max_ratio: float) -> list[Break] | None:
+    count = len(paragraph.glyphs)
+    size = paragraph.size
+    # best[(position, loose)] = (demerits, previous key): the cheapest way to end a line there.
+    best: dict[tuple[int, bool], tuple[float, tuple[int, bool] | None]] = {(start, False): (0.0, None)}
+    positions = [start]  # break positions reached so far, ascending
+    for end in ends:
+        last = end == count
+        for begin in reversed(positions):
+            states = [key for key in ((begin, False), (begin, True)) if key in best]
+            if not states:
+                continue
+            fit = sums.fit(begin, end)
+            line_measure = first_measure if begin == start else measure
+            if fit.natural - fit.shrink > line_measure + FIT_TOLERANCE_PT:
+                break  # starting earlier only makes the line longer
+            badness = line_badness(fit, line_measure, size, last, max_ratio)
+            if badness is None:
+                continue
+            loose = not last and badness > STRETCH_WEIGHT * LOOSE_RATIO ** 3 and fit.natural < line_measure
+            demerits = (LINE_PENALTY + badness) ** 2
+            if last and end - begin < count - start and _visible_chars(paragraph, begin, end) <= SHORT_LAST_LINE_CHARS:
+                demerits += SHORT_LAST_LINE_DEMERITS
+            for key in states:
+                total = best[key][0] + demerits + (LOOSE_RUN_DEMERITS if loose and key[1] else 0.0)
+                new_key = (end, loose)
+                if new_key not in best or total < best[new_key][0]:
+                    best[new_key] = (total, key)
+        if (end, False) in best or (end, True) in best:
+            positions.append(end)
+    finals = [key for key in ((count, False), (count, True)) if key in best]
+    if not finals:
+        return None
+    key: tuple[int, bool] | None = min(finals, key=lambda k: best[k][0])
+    breaks = []
+    while key is not None and key[0] != start:
+        breaks.append(Break(key[0]))
+        key = best[key][1]
+    return breaks[::-1]
+
+
+# --- first fit --------------------------------------------------------------------------------
+
+def first_fit_break(paragraph: Paragraph, start: int, measure: float) -> Break:
     glyphs, junctions = paragraph.glyphs, paragraph.junctions
     count = len(glyphs)
     limit = measure + FIT_TOLERANCE_PT
+    sums = _Sums(paragraph)
 
     def allowed(end: int) -> bool:
         """May a line end just before glyph `end`?"""
         return end == count or junctions[end - 1].can_break
 
-    # For each candidate end, the line's natural width and how much its punctuation could give up.
-    natural_widths: list[float] = []
-    shrinkable: list[float] = []
-    natural = shrink = 0.0
-    for i in range(start, count):
-        glyph = glyphs[i]
-        natural += (junctions[i - 1].kern if i > start else 0.0) + glyph.advance
-        shrink += glyph.shrink_left + glyph.shrink_right
-        trailing_space = glyph.advance if glyph.cls is CharClass.SPACE else 0.0  # a line-end space is not set
-        natural_widths.append(natural - trailing_space)
-        shrinkable.append(shrink)
-        if natural - trailing_space - shrink > limit:
-            break  # even fully compressed, no longer line can fit
-    ends = range(start + 1, start + len(natural_widths) + 1)
-
-    def width(end: int) -> float:
-        return natural_widths[end - start - 1]
-
-    natural_end = max((e for e in ends if width(e) <= limit), default=None)
+    # Candidate ends, as far as even a fully compressed line could reach.
+    ends = []
+    for end in range(start + 1, count + 1):
+        fit = sums.fit(start, end)
+        if fit.natural - fit.shrink > limit and glyphs[end - 1].cls is not CharClass.SPACE:
+            break
+        ends.append((end, fit))
+    natural_end = max((e for e, fit in ends if fit.natural <= limit), default=None)
     if natural_end is not None and allowed(natural_end):
         return Break(natural_end)
     # 先挤进: take in glyphs up to the next allowed break if compression makes room for them.
-    for end in ends:
-        if end > (natural_end or start) and allowed(end) and width(end) - shrinkable[end - start - 1] <= limit:
+    for end, fit in ends:
+        if end > (natural_end or start) and allowed(end) and fit.natural - fit.shrink <= limit:
             return Break(end)
     # 后推出: end at the previous allowed break; justification will stretch the line.
     for end in range((natural_end or start), start, -1):
         if allowed(end):
             return Break(end)
     return Break(natural_end or start + 1, forced=True)
+
+
+def first_fit_breaks(paragraph: Paragraph, start: int, first_measure: float, measure: float) -> list[Break]:
+    breaks = []
+    position = start
+    while position < len(paragraph.glyphs):
+        brk = first_fit_break(paragraph, position, first_measure if position == start else measure)
+        breaks.append(brk)
+        position = brk.end
+    return breaks
+
+
+def break_paragraph(paragraph: Paragraph, start: int, first_measure: float, measure: float,
+                    breaker: str = "optimal") -> list[Break]:
+    """Line ends for glyphs start.. of a paragraph; the first line gets first_measure (its indent)."""
+    if breaker == "optimal":
+        breaks = optimal_breaks(paragraph, start, first_measure, measure)
+        if breaks is not None:
+            return breaks
+    return first_fit_breaks(paragraph, start, first_measure, measure)
+
+
+def next_break(paragraph: Paragraph, start: int, measure: float) -> Break:
+    """One line by first fit (kept for callers that set line by line)."""
+    return first_fit_break(paragraph, start, measure)

@@ -7,15 +7,14 @@ quarter-em gap (clreq §3.2.2). Line breaking then only adds up numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pagecomposer.spec.model import Style
 from pagecomposer.story.model import Run
 from pagecomposer.text import cjk
 from pagecomposer.text.cjk import CharClass
-from pagecomposer.text.fonts import FontSet
+from pagecomposer.text.fonts import HALF_EM_TOLERANCE, FontSet
 
-AUTOSPACE_EM = 0.25
 GETA = "〓"  # the typesetter's mark for a character that cannot be set (U+3013)
 
 
@@ -40,6 +39,7 @@ class Junction:
     kern: float  # pt of natural extra space (autospace, tracking)
     can_break: bool
     stretchable: bool  # may justification widen it? (not inside a Latin word, —— or ……)
+    autospace: bool = False  # a Han–Latin gap: widened first, narrowed before anything but punctuation
 
 
 @dataclass(frozen=True)
@@ -58,25 +58,59 @@ class Paragraph:
     glyphs: list[Glyph]
     junctions: list[Junction]  # len(glyphs) - 1 entries
     missing: list[MissingChar] = field(default_factory=list)
+    rules: cjk.Prohibition = cjk.DEFAULT_PROHIBITION
+    hanging: bool = False  # may ，。、 hang past the measure?
+    fallbacks: int = 0  # characters set in a font other than the style's first (its fallback chain)
+    size: float = 9.0  # the style's size: the em that stretch limits are measured in
 
 
 def _blank_sides(fonts: FontSet, key: str, char: str, cls: CharClass, advance_em: float) -> tuple[float, float]:
-    """Compressible blank (em) left and right of a full-width punctuation glyph, measured from its ink."""
+    """Blank (em) left and right of a full-width punctuation glyph's ink, measured from the glyph.
+
+    A mark inked in one half (、，。 ” in the left, “ （ in the right) has that other half blank; a
+    centred mark (：；？！ in GB fonts, ·) has a quarter em each side when its ink fits the middle half."""
     if cls not in cjk.PUNCTUATION or abs(advance_em - 1.0) > 0.01:
         return 0.0, 0.0
-    half = fonts.face(key).ink_half(char)
+    face = fonts.face(key)
+    half = face.ink_half(char)
     if half == "left":
         return 0.0, 0.5
     if half == "right":
         return 0.5, 0.0
+    box = face.ink_box(char)
+    if box is not None and box[0] >= 0.25 - HALF_EM_TOLERANCE and box[2] <= 0.75 + HALF_EM_TOLERANCE:
+        return 0.25, 0.25
     return 0.0, 0.0
+
+
+# Punctuation width schemes (the names are ctex's):
+#   gb        full-width marks; adjacent marks compressed to 1.5 em; a line-end mark (then others,
+#             brackets before pause marks) may go half-width when that makes the line fit.
+#   quanjiao  全角式: every mark full-width, nothing compressed, only pushing a character down fits a line.
+#   banjiao   半角式: every mark half-width everywhere.
+#   kaiming   开明式: 。？！ full-width (they end sentences), every other mark half-width.
+KAIMING_FULL = set("。？！")
+
+
+def _initial_cuts(glyph_char: str, scheme: str, left: float, right: float) -> tuple[float, float, bool]:
+    """(cut left em, cut right em, keep the rest compressible) for one mark under a scheme."""
+    if scheme == "quanjiao":
+        return 0.0, 0.0, False
+    if scheme == "banjiao" or scheme == "kaiming" and glyph_char not in KAIMING_FULL:
+        return left, right, False
+    # gb (and kaiming's full-width marks): centred marks stay full; the blank half stays available.
+    if left == right:
+        return 0.0, 0.0, False
+    return 0.0, 0.0, True
 
 
 def shape(runs: tuple[Run, ...] | list[Run], style: Style, fonts: FontSet, *,
           phrase_breaks_only: bool = False) -> Paragraph:
     text = "".join(run.text for run in runs)
+    rules = cjk.PROHIBITIONS[style.prohibition]
     glyphs: list[Glyph] = []
     missing: list[MissingChar] = []
+    fallbacks = 0
     source = 0
     for run in runs:
         chain = (style.bold_fonts or style.fonts) if run.bold else style.fonts
@@ -90,16 +124,24 @@ def shape(runs: tuple[Run, ...] | list[Run], style: Style, fonts: FontSet, *,
                 missing.append(MissingChar(char, source))
                 shown = GETA
                 key = fonts.first_with(chain, GETA) or chain[0]
+            if key != chain[0]:
+                fallbacks += 1
             face = fonts.face(key)
             advance_em = face.advance(shown) if face.has(shown) else 1.0
             left, right = _blank_sides(fonts, key, shown, cls, advance_em)
-            glyphs.append(Glyph(char=shown, font=key, size=style.size, color=style.color, cls=cls,
-                                advance=advance_em * style.size, shrink_left=left * style.size,
-                                shrink_right=right * style.size, source=source))
+            cut_left, cut_right, compressible = _initial_cuts(shown, style.punctuation, left, right)
+            size = style.size
+            glyphs.append(Glyph(char=shown, font=key, size=size, color=style.color, cls=cls,
+                                advance=(advance_em - cut_left - cut_right) * size, draw_offset=-cut_left * size,
+                                shrink_left=left * size if compressible else 0.0,
+                                shrink_right=right * size if compressible else 0.0, source=source))
             source += 1
-    _compress_punctuation_pairs(glyphs)
-    junctions = [_junction(glyphs[i], glyphs[i + 1], style, phrase_breaks_only) for i in range(len(glyphs) - 1)]
-    return Paragraph(text=text, glyphs=glyphs, junctions=junctions, missing=missing)
+    if style.punctuation != "quanjiao":
+        _compress_punctuation_pairs(glyphs)
+    junctions = [_junction(glyphs[i], glyphs[i + 1], style, rules, phrase_breaks_only)
+                 for i in range(len(glyphs) - 1)]
+    return Paragraph(text=text, glyphs=glyphs, junctions=junctions, missing=missing, rules=rules,
+                     hanging=style.hanging, size=style.size, fallbacks=fallbacks)
 
 
 def _compress_punctuation_pairs(glyphs: list[Glyph]) -> None:
@@ -118,20 +160,21 @@ def _compress_punctuation_pairs(glyphs: list[Glyph]) -> None:
 
 
 def _cut_right(glyph: Glyph, amount: float) -> Glyph:
-    return Glyph(**{**glyph.__dict__, "advance": glyph.advance - amount, "shrink_right": glyph.shrink_right - amount})
+    return replace(glyph, advance=glyph.advance - amount, shrink_right=glyph.shrink_right - amount)
 
 
 def _cut_left(glyph: Glyph, amount: float) -> Glyph:
-    return Glyph(**{**glyph.__dict__, "advance": glyph.advance - amount, "draw_offset": glyph.draw_offset - amount,
-                    "shrink_left": glyph.shrink_left - amount})
+    return replace(glyph, advance=glyph.advance - amount, draw_offset=glyph.draw_offset - amount,
+                   shrink_left=glyph.shrink_left - amount)
 
 
-def _junction(a: Glyph, b: Glyph, style: Style, phrase_breaks_only: bool) -> Junction:
+def _junction(a: Glyph, b: Glyph, style: Style, rules: cjk.Prohibition, phrase_breaks_only: bool) -> Junction:
     kern = style.tracking * style.size
-    if cjk.wants_autospace(a.char, b.char):
-        kern += AUTOSPACE_EM * style.size
-    can_break = cjk.break_allowed(a.char, b.char)
+    autospace = cjk.wants_autospace(a.char, b.char)
+    if autospace:
+        kern += style.autospace * style.size
+    can_break = cjk.break_allowed(a.char, b.char, rules)
     if phrase_breaks_only and a.cls is not CharClass.SPACE:
         can_break = False
-    stretchable = not cjk.inseparable(a.char, b.char) and CharClass.SPACE not in (a.cls, b.cls)
-    return Junction(kern=kern, can_break=can_break, stretchable=stretchable)
+    stretchable = not cjk.inseparable(a.char, b.char, rules) and CharClass.SPACE not in (a.cls, b.cls)
+    return Junction(kern=kern, can_break=can_break, stretchable=stretchable, autospace=autospace)
