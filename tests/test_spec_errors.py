@@ -69,8 +69,8 @@ def test_value_out_of_range(tmp_path):
 
 
 def test_missing_article(tmp_path):
-    issue = _example_copy(tmp_path, lambda t: t.replace("article: lianghui-chanye\n        frames",
-                                                        "article: lianghui-chanyee\n        frames"))
+    issue = _example_copy(tmp_path, lambda t: t.replace("article: lianghui-chanye\n        balance",
+                                                        "article: lianghui-chanyee\n        balance"))
     line = _line_of(issue, "lianghui-chanyee")
     result = run_build(issue, tmp_path / "out")
     assert_clean_failure(result, tmp_path / "out", f"issue.yaml:{line}:18", "article 'lianghui-chanyee' not found",

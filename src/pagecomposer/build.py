@@ -9,6 +9,7 @@ from pathlib import Path
 from pagecomposer.layout.flow import Warning
 from pagecomposer.layout.page import PageResult, compose_page
 from pagecomposer.render.pdf import write_pdf
+from pagecomposer.report import StoryQuality, story_quality, write_json
 from pagecomposer.spec.load import _shown, load_issue
 from pagecomposer.spec.model import IssueSpec
 from pagecomposer.story.markdown import load_article
@@ -22,6 +23,8 @@ class BuildResult:
     outputs: list[Path]
     seconds: float
     warnings: list[Warning] = field(default_factory=list)
+    quality: list[StoryQuality] = field(default_factory=list)
+    report_path: Path | None = None
 
     @property
     def overset_stories(self) -> list[tuple[str, str, int]]:
@@ -55,4 +58,14 @@ def build(issue_path: Path, out_dir: Path) -> BuildResult:
         write_pdf([page.display], target)
         outputs.append(target)
     warnings = [w for page in pages for w in page.warnings]
-    return BuildResult(issue, pages, outputs, time.perf_counter() - started, warnings)
+    quality = [story_quality(page.display.id, story.article, story.flow) for page in pages for story in page.stories]
+    result = BuildResult(issue, pages, outputs, time.perf_counter() - started, warnings, quality)
+    # The same figures as data, for prepress scripts: what was written, what did not fit, how well it was set.
+    result.report_path = out_dir / "report.json"
+    write_json(result.report_path,
+               {"issue": str(issue_path), "pages": [p.display.id for p in pages],
+                "outputs": [str(o) for o in outputs], "seconds": round(result.seconds, 3),
+                "overset": [{"page": page, "article": article, "chars": chars}
+                            for page, article, chars in result.overset_stories]},
+               quality, [str(w) for w in warnings])
+    return result

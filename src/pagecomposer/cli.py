@@ -46,5 +46,7 @@ def build(issue: Path, out_dir: Path, strict: bool) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"pagecomposer: {result.summary()} -> {out_dir}/")
+    for story in result.quality:
+        click.echo(f"  {story.summary()}")
     if strict and result.overset_stories:
         sys.exit(EXIT_OVERSET)

@@ -57,6 +57,7 @@ class FlowResult:
     overset_lines: int = 0  # about how many lines they would take at the last column's measure
     set_chars: int = 0  # source characters placed; set_chars + overset_chars is the whole story
     fallback_chars: int = 0  # characters set in a fallback font
+    missing_chars: int = 0  # characters no font has (set as 〓)
     widows_avoided: int = 0  # paragraphs whose last line was kept from standing alone at a column head
     orphans_avoided: int = 0  # paragraphs whose first line was kept from standing alone at a column foot
     warnings: list[Warning] = field(default_factory=list)
@@ -97,6 +98,9 @@ class StoryFlow:
     def __init__(self, grid: PageGrid, fonts: FontSet, styles: dict[str, Style], swatches: dict[str, CMYK],
                  keep_lines: bool = True):
         self.keep_lines = keep_lines  # widow and orphan control
+        # Shaping and breaking are pure: kept across flows, so balancing's trial flows cost little.
+        self._shaped: dict[tuple, Paragraph] = {}
+        self._breaks: dict[tuple, list[Break]] = {}
         self.grid = grid
         self.fonts = fonts
         self.styles = styles
@@ -120,7 +124,11 @@ class StoryFlow:
     # --- body text ---------------------------------------------------------------------------
 
     def _shape(self, block: Block, style: Style, result: FlowResult, phrase_breaks_only: bool = False) -> Paragraph:
-        paragraph = shape(block.runs, style, self.fonts, phrase_breaks_only=phrase_breaks_only)
+        key = (block, style.name, style.size, phrase_breaks_only)
+        if key not in self._shaped:
+            self._shaped[key] = shape(block.runs, style, self.fonts, phrase_breaks_only=phrase_breaks_only)
+        paragraph = self._shaped[key]
+        result.missing_chars += len(paragraph.missing)
         for missing in paragraph.missing:
             result.warnings.append(Warning(block.where, f"no font in the '{style.name}' chain has "
                                            f"'{missing.char}' ({missing.code_point}); set as 〓",
@@ -146,7 +154,11 @@ class StoryFlow:
             if column.width != composed_width:
                 # The whole rest of the paragraph is broken at once (total fit) for this column's measure.
                 indent = style.indent * style.size if start == 0 else 0.0
-                breaks = break_paragraph(paragraph, start, column.width - indent, column.width, style.breaker)
+                key = (id(paragraph), start, column.width)
+                if key not in self._breaks:
+                    self._breaks[key] = break_paragraph(paragraph, start, column.width - indent, column.width,
+                                                        style.breaker)
+                breaks = self._breaks[key]
                 composed_width = column.width
                 for brk in breaks:
                     if brk.forced:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pagecomposer.display import PageDisplay
 from pagecomposer.layout.blocks import ad_items, folio_items, headline_items, rule_items
@@ -33,6 +33,28 @@ class PageResult:
     warnings: list[Warning] = field(default_factory=list)
 
 
+def _flow_story(flow: StoryFlow, grid: PageGrid, blocks, element: StoryElement) -> FlowResult:
+    def flow_through(frames) -> FlowResult:
+        return flow.flow(blocks, [column for frame in frames for column in grid.frame_columns(frame)])
+
+    result = flow_through(element.frames)
+    if not element.balance or result.overset_chars:
+        return result
+    # 齐栏: the shallowest last frame that still holds the whole story, so its columns end level
+    # instead of the last one ending short. Text flows top to bottom, so fewer lines never fit more.
+    *leading, last = element.frames
+    low, high = last.lines[0], last.lines[1]
+    best = result
+    while low < high:
+        bottom = (low + high) // 2
+        trial = flow_through([*leading, replace(last, lines=(last.lines[0], bottom))])
+        if trial.overset_chars:
+            low = bottom + 1
+        else:
+            high, best = bottom, trial
+    return best
+
+
 def compose_page(page: PageSpec, stories: dict[str, Story], issue: IssueSpec) -> PageResult:
     layout = page.layout
     fonts = FontSet(layout.fonts)
@@ -53,8 +75,7 @@ def compose_page(page: PageSpec, stories: dict[str, Story], issue: IssueSpec) ->
                                          result.warnings)
         elif isinstance(element, StoryElement):
             story = stories[element.article]
-            columns = [column for frame in element.frames for column in grid.frame_columns(frame)]
-            flowed = flow.flow(story.body_blocks(with_byline=element.byline == "end"), columns)
+            flowed = _flow_story(flow, grid, story.body_blocks(with_byline=element.byline == "end"), element)
             display.items += flowed.items
             result.stories.append(StoryReport(element.article, flowed))
             result.warnings += flowed.warnings

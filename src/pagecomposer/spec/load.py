@@ -337,7 +337,7 @@ class _IssueLoader:
                                rule_below=h.get("rule_below", _swatch(layout), None))
 
     def _story(self, node: Node, layout: Layout) -> StoryElement:
-        s = r.MapReader(node, "story", ["type", "article", "frames", "byline"], required=["article", "frames"])
+        s = r.MapReader(node, "story", ["type", "article", "frames", "byline", "balance"], required=["article", "frames"])
 
         def frame(n: Node) -> Area:
             area = _area(n, r.MapReader(n, "frame", AREA_KEYS), layout)
@@ -347,7 +347,8 @@ class _IssueLoader:
             return area
 
         return StoryElement(article=s.get("article", self._article), frames=tuple(s.get("frames", r.list_of(frame, 1))),
-                            byline=s.get("byline", r.choice(("end", "none")), "end"), where=node.where)
+                            byline=s.get("byline", r.choice(("end", "none")), "end"), where=node.where,
+                            balance=s.get("balance", r.boolean, False))
 
     def _folio(self, node: Node, layout: Layout) -> FolioElement:
         f = r.MapReader(node, "folio", ["type", "section", "credits", "color"], required=["section"])

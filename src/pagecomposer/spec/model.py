@@ -140,6 +140,7 @@ class StoryElement:
     frames: tuple[Area, ...]
     byline: str  # end | none
     where: SourceLocation | None = None
+    balance: bool = False  # 齐栏: shorten the last frame's columns evenly to what the text needs
 
 
 @dataclass(frozen=True)
