@@ -46,6 +46,7 @@ def test_a_character_no_font_has_is_named_and_set_as_geta(tmp_path):
     assert result.returncode == 0
     assert f"lianghui-chanye.md:{line}" in result.stderr
     assert "U+1F600" in result.stderr
+    assert "story 'lianghui-chanye', paragraph 1" in result.stderr
     _, pages = compose_issue(issue)
     lead = "".join(r.text for r in pages[0].display.runs("lead"))
     assert "引擎〓。" in lead

@@ -100,16 +100,20 @@ class StoryFlow:
         self.keep_lines = keep_lines  # widow and orphan control
         # Shaping and breaking are pure: kept across flows, so balancing's trial flows cost little.
         self._shaped: dict[tuple, Paragraph] = {}
+        self._story = ""  # for messages: which story and paragraph is being set
+        self._paragraph = 0
         self._breaks: dict[tuple, list[Break]] = {}
         self.grid = grid
         self.fonts = fonts
         self.styles = styles
         self.swatches = swatches
 
-    def flow(self, blocks: list[Block], columns: list[Column]) -> FlowResult:
+    def flow(self, blocks: list[Block], columns: list[Column], story: str = "") -> FlowResult:
         result = FlowResult()
         cursor = _Cursor(columns)
+        self._story = story
         for index, block in enumerate(blocks):
+            self._paragraph = index + 1
             style = self.styles[STYLE_OF_BLOCK[block.kind]]
             if block.kind == "heading":
                 placed = self._heading(block, style, cursor, result)
@@ -130,8 +134,9 @@ class StoryFlow:
         paragraph = self._shaped[key]
         result.missing_chars += len(paragraph.missing)
         for missing in paragraph.missing:
-            result.warnings.append(Warning(block.where, f"no font in the '{style.name}' chain has "
-                                           f"'{missing.char}' ({missing.code_point}); set as 〓",
+            result.warnings.append(Warning(block.where, f"story '{self._story}', paragraph {self._paragraph}: no "
+                                           f"font in the '{style.name}' chain has '{missing.char}' "
+                                           f"({missing.code_point}); set as 〓",
                                            "add a font that has it to the style's font list"))
         return paragraph
 

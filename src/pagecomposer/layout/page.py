@@ -35,7 +35,8 @@ class PageResult:
 
 def _flow_story(flow: StoryFlow, grid: PageGrid, blocks, element: StoryElement) -> FlowResult:
     def flow_through(frames) -> FlowResult:
-        return flow.flow(blocks, [column for frame in frames for column in grid.frame_columns(frame)])
+        return flow.flow(blocks, [column for frame in frames for column in grid.frame_columns(frame)],
+                         story=element.article)
 
     result = flow_through(element.frames)
     if not element.balance or result.overset_chars:

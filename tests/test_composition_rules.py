@@ -1,0 +1,112 @@
+"""The desk's choices in a style: prohibition level, punctuation scheme, Han–Latin space, hanging."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pagecomposer.story.model import Run
+from pagecomposer.text.justify import set_paragraph
+from pagecomposer.text.shaping import shape
+
+EM = 9.0
+MEASURE = 13 * EM
+
+
+@pytest.fixture(scope="module")
+def body(broadsheet):
+    return replace(broadsheet.styles["body"], indent=0)
+
+
+def widths_em(text, style, fonts):
+    return [round(g.advance / EM, 3) for g in shape([Run(text)], style, fonts).glyphs]
+
+
+def lines(text, style, fonts):
+    return [line.text for line in set_paragraph(shape([Run(text)], style, fonts), MEASURE)]
+
+
+# --- punctuation schemes ---------------------------------------------------------------------
+
+def test_gb_scheme_compresses_pairs_only(body, fonts):
+    assert widths_em("甲，乙“丙”。", body, fonts) == [1, 1, 1, 1, 1, 0.5, 1]
+
+
+def test_quanjiao_keeps_every_mark_full_width(body, fonts):
+    style = replace(body, punctuation="quanjiao")
+    assert widths_em("甲，乙“丙”。", style, fonts) == [1, 1, 1, 1, 1, 1, 1]
+    # Nothing to compress, so a comma that would start a line pushes a character down instead.
+    assert lines("甲乙、丙丁戊己庚辛壬癸子丑，寅卯辰", style, fonts) == ["甲乙、丙丁戊己庚辛壬癸子", "丑，寅卯辰"]
+
+
+def test_banjiao_sets_every_mark_half_width(body, fonts):
+    style = replace(body, punctuation="banjiao")
+    assert widths_em("甲，乙“丙”。：", style, fonts) == [1, 0.5, 1, 0.5, 1, 0.5, 0.5, 0.5]
+
+
+def test_kaiming_keeps_sentence_ends_full_width(body, fonts):
+    style = replace(body, punctuation="kaiming")
+    assert widths_em("甲，乙。丙、丁？", style, fonts) == [1, 0.5, 1, 1, 1, 0.5, 1, 1]
+
+
+# --- prohibition levels ----------------------------------------------------------------------
+
+CASE = "甲乙丙丁戊己庚辛壬癸子丑寅，卯辰巳"
+
+
+@pytest.mark.parametrize("level,expected", [
+    ("none", ["甲乙丙丁戊己庚辛壬癸子丑寅", "，卯辰巳"]),
+    ("basic", ["甲乙丙丁戊己庚辛壬癸子丑", "寅，卯辰巳"]),
+    ("gb", ["甲乙丙丁戊己庚辛壬癸子丑", "寅，卯辰巳"]),
+    ("strict", ["甲乙丙丁戊己庚辛壬癸子丑", "寅，卯辰巳"]),
+])
+def test_prohibition_levels_on_a_line_start_comma(level, expected, body, fonts):
+    assert lines(CASE, replace(body, prohibition=level), fonts) == expected
+
+
+def test_only_strict_keeps_a_dash_off_the_line_start(body, fonts):
+    text = "甲乙丙丁戊己庚辛壬癸子丑寅——卯辰巳"
+    assert lines(text, body, fonts)[1].startswith("——")
+    assert lines(text, replace(body, prohibition="strict"), fonts) == ["甲乙丙丁戊己庚辛壬癸子丑", "寅——卯辰巳"]
+
+
+def test_middle_dot_is_free_under_basic(body, fonts):
+    text = "甲乙丙丁戊己庚辛壬癸子丑寅·卯辰巳"
+    assert lines(text, replace(body, prohibition="basic"), fonts)[1].startswith("·")
+    assert not lines(text, body, fonts)[1].startswith("·")
+
+
+# --- Han–Latin space -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("autospace", [0.0, 0.25, 0.5])
+def test_han_latin_space_is_configurable(autospace, body, fonts):
+    paragraph = shape([Run("以5G为")], replace(body, autospace=autospace), fonts)
+    assert paragraph.junctions[0].kern == pytest.approx(autospace * EM)
+
+
+def test_stretch_goes_to_han_latin_gaps_first(body, fonts):
+    # 11 Han + "5G" is about half an em short of the measure (丑 cannot be taken in): the Han–Latin
+    # gap grows by its full extra quarter em before the gaps between Han characters share the rest.
+    paragraph = shape([Run("甲乙丙丁戊己庚辛壬癸子5G丑寅卯辰巳午")], body, fonts)
+    first = set_paragraph(paragraph, MEASURE)[0]
+    assert first.text == "甲乙丙丁戊己庚辛壬癸子5G"
+    han_gap = first.xs[1] - first.xs[0] - EM
+    latin_gap = first.xs[11] - first.xs[10] - EM
+    assert han_gap == pytest.approx(first.stretch_per_gap) and han_gap > 0
+    assert latin_gap == pytest.approx(0.25 * EM + 0.25 * EM + first.stretch_per_gap)
+    assert first.width == pytest.approx(MEASURE)
+
+
+# --- hanging punctuation ---------------------------------------------------------------------
+
+def test_hanging_comma_sits_past_the_measure(body, fonts):
+    style = replace(body, hanging=True)
+    text = "甲乙丙丁戊己庚辛壬癸子丑寅，卯辰巳午未"
+    result = set_paragraph(shape([Run(text)], style, fonts), MEASURE)
+    first = result[0]
+    assert first.text == "甲乙丙丁戊己庚辛壬癸子丑寅，"
+    assert first.hung
+    assert first.xs[-1] == pytest.approx(MEASURE)  # the comma starts where the measure ends
+    assert first.width == pytest.approx(MEASURE)  # the characters before it fill the measure exactly
+    assert lines(text, body, fonts)[0] == "甲乙丙丁戊己庚辛壬癸子丑"  # without hanging: pushed down
