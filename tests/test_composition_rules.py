@@ -110,3 +110,14 @@ def test_hanging_comma_sits_past_the_measure(body, fonts):
     assert first.xs[-1] == pytest.approx(MEASURE)  # the comma starts where the measure ends
     assert first.width == pytest.approx(MEASURE)  # the characters before it fill the measure exactly
     assert lines(text, body, fonts)[0] == "甲乙丙丁戊己庚辛壬癸子丑"  # without hanging: pushed down
+
+
+# --- Latin inside Chinese --------------------------------------------------------------------
+
+def test_latin_runs_are_kerned(body, fonts):
+    from pagecomposer.text.fonts import load_face
+    paragraph = shape([Run("据AVATAR报道")], body, fonts)
+    face = load_face(fonts.files["song"])
+    plain = sum(face.advance(c) for c in "AVATAR") * EM
+    kerned = sum(g.advance for g in paragraph.glyphs[1:7])
+    assert kerned < plain - 0.1 * EM  # A–V and V–A pairs are kerned tighter

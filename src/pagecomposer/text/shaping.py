@@ -14,6 +14,7 @@ from pagecomposer.story.model import Run
 from pagecomposer.text import cjk
 from pagecomposer.text.cjk import CharClass
 from pagecomposer.text.fonts import HALF_EM_TOLERANCE, FontSet
+from pagecomposer.text.latin import kerned_advances
 
 GETA = "〓"  # the typesetter's mark for a character that cannot be set (U+3013)
 
@@ -136,12 +137,32 @@ def shape(runs: tuple[Run, ...] | list[Run], style: Style, fonts: FontSet, *,
                                 shrink_left=left * size if compressible else 0.0,
                                 shrink_right=right * size if compressible else 0.0, source=source))
             source += 1
+    _kern_latin_runs(glyphs, fonts)
     if style.punctuation != "quanjiao":
         _compress_punctuation_pairs(glyphs)
     junctions = [_junction(glyphs[i], glyphs[i + 1], style, rules, phrase_breaks_only)
                  for i in range(len(glyphs) - 1)]
     return Paragraph(text=text, glyphs=glyphs, junctions=junctions, missing=missing, rules=rules,
                      hanging=style.hanging, size=style.size, fallbacks=fallbacks)
+
+
+def _kern_latin_runs(glyphs: list[Glyph], fonts: FontSet) -> None:
+    """Give each run of Latin glyphs in one font its kerned advances."""
+    i = 0
+    while i < len(glyphs):
+        if glyphs[i].cls is not CharClass.LATIN:
+            i += 1
+            continue
+        j = i
+        while j < len(glyphs) and glyphs[j].cls in (CharClass.LATIN, CharClass.SPACE) and \
+                glyphs[j].font == glyphs[i].font and glyphs[j].size == glyphs[i].size:
+            j += 1
+        if j - i > 1:
+            advances = kerned_advances(fonts.files[glyphs[i].font], "".join(g.char for g in glyphs[i:j]))
+            if advances is not None:
+                for k, advance in zip(range(i, j), advances):
+                    glyphs[k] = replace(glyphs[k], advance=advance * glyphs[k].size)
+        i = j
 
 
 def _compress_punctuation_pairs(glyphs: list[Glyph]) -> None:
