@@ -43,7 +43,7 @@ def measure(article_path: Path, breaker: str, chars: int, runs: int) -> dict:
         started = time.perf_counter()
         all_breaks = [break_paragraph(p, 0, width - indent, width, breaker) for p in paragraphs]
         timings.append(time.perf_counter() - started)
-    stretches, compressed, short_last = [], 0, 0
+    stretches, squeezes, compressed, short_last = [], [0.0], 0, 0
     for paragraph, breaks in zip(paragraphs, all_breaks):
         start = 0
         for number, brk in enumerate(breaks):
@@ -53,13 +53,14 @@ def measure(article_path: Path, breaker: str, chars: int, runs: int) -> dict:
                             last=last)
             if not last:
                 stretches.append(line.stretch_per_gap / style.size)
+                squeezes.append(line.squeeze_per_gap / style.size)
                 compressed += line.shrunk > 0
             elif not first and sum(1 for g in line.glyphs if g.cls.value in ("han", "latin")) <= 2:
                 short_last += 1
             start = brk.end
     return {"chars": sum(len(b.text) for b in blocks), "break_ms": statistics.median(timings) * 1000,
             "shape_ms": shape_seconds * 1000, "mean": statistics.mean(stretches), "worst": max(stretches),
-            "compressed": compressed, "short_last": short_last, "lines": len(stretches) + len(blocks)}
+            "squeeze": max(squeezes), "compressed": compressed, "short_last": short_last, "lines": len(stretches) + len(blocks)}
 
 
 def main() -> None:
@@ -70,13 +71,13 @@ def main() -> None:
     args = parser.parse_args()
     paths = [Path(a) for a in args.articles] or sorted((ROOT / "articles").glob("*.md"))
     print(f"| article | breaker | chars | lines | break ms | shape ms | mean stretch | worst stretch | "
-          f"compressed lines | short last lines |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          f"worst squeeze | compressed lines | short last lines |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for path in paths:
         for breaker in ("optimal", "first-fit"):
             r = measure(path, breaker, args.chars, args.runs)
             print(f"| {path.stem} | {breaker} | {r['chars']} | {r['lines']} | {r['break_ms']:.1f} | "
-                  f"{r['shape_ms']:.1f} | {r['mean']:.2%} | {r['worst']:.2%} | {r['compressed']} | {r['short_last']} |")
+                  f"{r['shape_ms']:.1f} | {r['mean']:.2%} | {r['worst']:.2%} | {r['squeeze']:.2%} | {r['compressed']} | {r['short_last']} |")
 
 
 if __name__ == "__main__":

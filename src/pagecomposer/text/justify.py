@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pagecomposer.text.cjk import HANGABLE, CharClass
-from pagecomposer.text.linebreak import AUTOSPACE_EXTRA_EM, AUTOSPACE_SHRINK_EM, break_paragraph
+from pagecomposer.text.linebreak import AUTOSPACE_EXTRA_EM, AUTOSPACE_SHRINK_EM, MAX_SQUEEZE_EM, break_paragraph
 from pagecomposer.text.shaping import Glyph, Paragraph
 
 
@@ -32,6 +32,7 @@ class SetLine:
     end: int
     hung: bool = False  # the last glyph hangs past the measure
     compressed_pairs: int = 0  # adjacent punctuation pairs set at 1.5 em on this line
+    squeeze_per_gap: float = 0.0  # pt taken from each inter-character gap (紧排), the last resort
 
     @property
     def width(self) -> float:
@@ -60,9 +61,12 @@ def _cut(glyph: Glyph, amount: float) -> tuple[Glyph, float]:
                    shrink_right=glyph.shrink_right - right, shrink_left=glyph.shrink_left - left), right + left
 
 
-def _shrink(glyphs: list[Glyph], kerns: list[float], autospace: list[bool], needed: float, size: float) -> float:
-    """Take `needed` pt out of the line in clreq's order; returns what was taken."""
+def _shrink(glyphs: list[Glyph], kerns: list[float], autospace: list[bool], squeezable: list[int], needed: float,
+            size: float) -> tuple[float, float]:
+    """Take `needed` pt out of the line in clreq's order; returns what was taken, and how much each
+    inter-character gap was squeezed (the last resort)."""
     taken = 0.0
+    squeeze = 0.0
     glyphs[-1], got = _cut(glyphs[-1], needed)
     taken += got
     for cls in _SHRINK_ORDER:
@@ -80,7 +84,12 @@ def _shrink(glyphs: list[Glyph], kerns: list[float], autospace: list[bool], need
         for i in gaps:
             kerns[i] -= share
             taken += share
-    return taken
+    if squeezable and needed - taken > 1e-6:
+        squeeze = min((needed - taken) / len(squeezable), MAX_SQUEEZE_EM * size)
+        for i in squeezable:
+            kerns[i] -= squeeze
+            taken += squeeze
+    return taken, squeeze
 
 
 def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, indent: float = 0.0,
@@ -96,11 +105,12 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
     # What must fit the measure: everything but a hanging mark.
     content = len(glyphs) - 1 if hung else len(glyphs)
     natural = sum(g.advance for g in glyphs[:content]) + sum(kerns[:content - 1])
-    shrunk = 0.0
+    shrunk = squeeze = 0.0
     if natural > measure:
         head = glyphs[:content]
         inside = [is_auto and i < content - 1 for i, is_auto in enumerate(autospace)]
-        shrunk = _shrink(head, kerns, inside, natural - measure, size)
+        squeezable = [i for i in range(content - 1) if junctions[i].stretchable]
+        shrunk, squeeze = _shrink(head, kerns, inside, squeezable, natural - measure, size)
         glyphs[:content] = head
         natural -= shrunk
     stretch = 0.0
@@ -132,7 +142,7 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
                 and abs(a.advance + b.advance - 1.5 * size) < 0.02 * size)
     return SetLine(glyphs=tuple(glyphs), xs=tuple(xs), measure=measure, indent=indent, natural_width=natural,
                    stretch_per_gap=stretch, shrunk=shrunk, last=last, start=start, end=end, hung=hung,
-                   compressed_pairs=pairs)
+                   compressed_pairs=pairs, squeeze_per_gap=squeeze)
 
 
 _PAIR_CLASSES = {"opening", "closing", "pause", "stop"}

@@ -27,6 +27,10 @@ FIT_TOLERANCE_PT = 0.001
 MAX_STRETCH_EM = 0.15  # a gap stretched this much is as loose as a line may be on a first try
 AUTOSPACE_EXTRA_EM = 0.25  # a Han–Latin gap may grow by this much before inter-character gaps do
 AUTOSPACE_SHRINK_EM = 0.125  # …and may give up this much of its quarter em when a line must shrink
+# The last resort before a loose line: tighten the gaps between characters a little (紧排), as desks
+# do by hand. Five per cent of an em per gap is invisible at newspaper sizes; 25 % of stretch is not.
+MAX_SQUEEZE_EM = 0.05
+SQUEEZE_WEIGHT = 60  # squeezing every gap by MAX_SQUEEZE_EM costs this badness (on top of punctuation's)
 LINE_PENALTY = 10  # every line costs something, so fewer lines win among equals
 SHRINK_WEIGHT = 10  # compressing punctuation fully costs this badness: cheap, clreq compresses first
 STRETCH_WEIGHT = 100  # stretching every gap by MAX_STRETCH_EM costs this badness
@@ -49,7 +53,7 @@ class LineFit:
 
     natural: float  # pt that must fit the measure (a hung mark excluded)
     shrink: float  # pt its punctuation and Han–Latin gaps could give up
-    gaps: int  # stretchable gaps
+    gaps: int  # stretchable gaps (each may also be squeezed by MAX_SQUEEZE_EM)
     autospace_gaps: int
     hung: bool  # its last glyph hangs past the measure
 
@@ -73,6 +77,7 @@ class _Sums:
             self.gaps.append(self.gaps[-1] + junction.stretchable)
             self.autospace.append(self.autospace[-1] + junction.autospace)
         self.autospace_shrink = AUTOSPACE_SHRINK_EM * size
+        self.squeeze = MAX_SQUEEZE_EM * size
 
     def fit(self, start: int, end: int) -> LineFit:
         glyphs = self.paragraph.glyphs
@@ -98,9 +103,12 @@ def line_badness(fit: LineFit, measure: float, size: float, last: bool, max_rati
     """How bad a line is (0 = perfect), or None if it cannot be set within max_ratio of the limit."""
     if fit.natural > measure + FIT_TOLERANCE_PT:
         need = fit.natural - measure
-        if need > fit.shrink + FIT_TOLERANCE_PT:
+        if need <= fit.shrink + FIT_TOLERANCE_PT:
+            return SHRINK_WEIGHT * (need / fit.shrink) ** 3
+        squeeze = fit.gaps * MAX_SQUEEZE_EM * size
+        if need > fit.shrink + squeeze + FIT_TOLERANCE_PT:
             return None
-        return SHRINK_WEIGHT * (need / fit.shrink) ** 3
+        return SHRINK_WEIGHT + SQUEEZE_WEIGHT * ((need - fit.shrink) / squeeze) ** 3
     if last:
         return 0.0
     slack = measure - fit.natural
@@ -146,7 +154,7 @@ def _total_fit(paragraph, sums: _Sums, start: int, ends: list[int], first_measur
                 continue
             fit = sums.fit(begin, end)
             line_measure = first_measure if begin == start else measure
-            if fit.natural - fit.shrink > line_measure + FIT_TOLERANCE_PT:
+            if fit.natural - fit.shrink - fit.gaps * sums.squeeze > line_measure + FIT_TOLERANCE_PT:
                 break  # starting earlier only makes the line longer
             badness = line_badness(fit, line_measure, size, last, max_ratio)
             if badness is None:
