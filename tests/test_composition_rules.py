@@ -85,17 +85,30 @@ def test_han_latin_space_is_configurable(autospace, body, fonts):
     assert paragraph.junctions[0].kern == pytest.approx(autospace * EM)
 
 
-def test_stretch_goes_to_han_latin_gaps_first(body, fonts):
-    # 11 Han + "5G" is about half an em short of the measure (丑 cannot be taken in): the Han–Latin
-    # gap grows by its full extra quarter em before the gaps between Han characters share the rest.
+def test_han_latin_gap_stays_a_quarter_em_above_the_line_spacing(body, fonts):
+    # 11 Han + "5G" is about half an em short of the measure (丑 cannot be taken in): every gap,
+    # the Han–Latin one included, takes the same share, so that gap stays 0.25 em wider.
     paragraph = shape([Run("甲乙丙丁戊己庚辛壬癸子5G丑寅卯辰巳午")], body, fonts)
     first = set_paragraph(paragraph, MEASURE)[0]
     assert first.text == "甲乙丙丁戊己庚辛壬癸子5G"
     han_gap = first.xs[1] - first.xs[0] - EM
     latin_gap = first.xs[11] - first.xs[10] - EM
     assert han_gap == pytest.approx(first.stretch_per_gap) and han_gap > 0
-    assert latin_gap == pytest.approx(0.25 * EM + 0.25 * EM + first.stretch_per_gap)
+    assert latin_gap - han_gap == pytest.approx(0.25 * EM)
     assert first.width == pytest.approx(MEASURE)
+
+
+def test_squeeze_is_the_last_resort_before_a_loose_line(broadsheet, fonts):
+    # The first line (11 em after the indent) cannot end after 《 nor inside 2026: pushing out would
+    # leave 会议召开的前一天， at 25 % stretch; compressing the comma and tightening every gap by
+    # under 5 % of an em takes 《2026 in instead.
+    paragraph = shape([Run("会议召开的前一天，《2026年城市发展报告》正式发布，引起广泛关注。")],
+                      broadsheet.styles["body"], fonts)
+    first = set_paragraph(paragraph, MEASURE, first_indent=2 * EM)[0]
+    assert first.text.endswith("《2026")
+    assert 0 < first.squeeze_per_gap <= 0.05 * EM
+    assert first.stretch_per_gap == 0
+    assert first.xs[-1] + first.glyphs[-1].advance == pytest.approx(MEASURE)
 
 
 # --- hanging punctuation ---------------------------------------------------------------------

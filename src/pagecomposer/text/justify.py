@@ -1,10 +1,13 @@
 """Setting one line: compress or stretch it to the measure and give every glyph its x.
 
-The order follows clreq §3.8 (and jlreq's adjustment priorities it builds on):
+The order follows clreq §3.8:
 - shrinking takes the line-end mark's blank first (行末半角), then the blanks of brackets and
-  quotes, then of pause marks, then narrows Han–Latin gaps; Han characters are never squeezed;
-- stretching widens Han–Latin gaps first (up to half an em), then spreads what is left evenly
-  over the gaps between characters, never inside a Latin word, a —— or a …… .
+  quotes, then of pause marks; only then, as a last resort, are the gaps between characters
+  tightened a little (紧排, at most MAX_SQUEEZE_EM);
+- stretching spreads the room evenly over the gaps between characters, never inside a Latin
+  word, a —— or a …… .
+A Han–Latin gap takes its share like any other gap, so it always stays exactly the style's
+autospace (a quarter em) wider than the line's other gaps: that is what the eye compares.
 A paragraph's last line keeps its natural spacing and sits flush left. With hanging punctuation
 a line-end ，。、 is set past the measure and the characters before it fill the measure.
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pagecomposer.text.cjk import HANGABLE, CharClass
-from pagecomposer.text.linebreak import AUTOSPACE_EXTRA_EM, AUTOSPACE_SHRINK_EM, MAX_SQUEEZE_EM, break_paragraph
+from pagecomposer.text.linebreak import MAX_SQUEEZE_EM, break_paragraph
 from pagecomposer.text.shaping import Glyph, Paragraph
 
 
@@ -61,7 +64,7 @@ def _cut(glyph: Glyph, amount: float) -> tuple[Glyph, float]:
                    shrink_right=glyph.shrink_right - right, shrink_left=glyph.shrink_left - left), right + left
 
 
-def _shrink(glyphs: list[Glyph], kerns: list[float], autospace: list[bool], squeezable: list[int], needed: float,
+def _shrink(glyphs: list[Glyph], kerns: list[float], squeezable: list[int], needed: float,
             size: float) -> tuple[float, float]:
     """Take `needed` pt out of the line in clreq's order; returns what was taken, and how much each
     inter-character gap was squeezed (the last resort)."""
@@ -78,12 +81,6 @@ def _shrink(glyphs: list[Glyph], kerns: list[float], autospace: list[bool], sque
                 glyphs[i], got = _cut(glyphs[i], share)
                 taken += got
             members = [i for i in members if glyphs[i].shrink_left or glyphs[i].shrink_right]
-    gaps = [i for i, is_auto in enumerate(autospace) if is_auto]
-    if gaps and needed - taken > 1e-6:
-        share = min((needed - taken) / len(gaps), AUTOSPACE_SHRINK_EM * size)
-        for i in gaps:
-            kerns[i] -= share
-            taken += share
     if squeezable and needed - taken > 1e-6:
         squeeze = min((needed - taken) / len(squeezable), MAX_SQUEEZE_EM * size)
         for i in squeezable:
@@ -99,7 +96,6 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
     glyphs = list(paragraph.glyphs[start:end])
     junctions = paragraph.junctions[start:end - 1]
     kerns = [j.kern for j in junctions]
-    autospace = [j.autospace for j in junctions]
     size = paragraph.size
     hung = paragraph.hanging and len(glyphs) > 1 and glyphs[-1].char in HANGABLE and not last
     # What must fit the measure: everything but a hanging mark.
@@ -108,21 +104,14 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
     shrunk = squeeze = 0.0
     if natural > measure:
         head = glyphs[:content]
-        inside = [is_auto and i < content - 1 for i, is_auto in enumerate(autospace)]
         squeezable = [i for i in range(content - 1) if junctions[i].stretchable]
-        shrunk, squeeze = _shrink(head, kerns, inside, squeezable, natural - measure, size)
+        shrunk, squeeze = _shrink(head, kerns, squeezable, natural - measure, size)
         glyphs[:content] = head
         natural -= shrunk
     stretch = 0.0
     offset = indent
     if align == "justify" and not last and natural < measure:
         slack = measure - natural
-        auto_gaps = [i for i in range(content - 1) if autospace[i]]
-        if auto_gaps:
-            extra = min(slack / len(auto_gaps), AUTOSPACE_EXTRA_EM * size)
-            for i in auto_gaps:
-                kerns[i] += extra
-            slack -= extra * len(auto_gaps)
         gaps = [i for i in range(content - 1) if junctions[i].stretchable] or list(range(content - 1))
         if gaps and slack > 0:
             stretch = slack / len(gaps)

@@ -25,8 +25,6 @@ FIT_TOLERANCE_PT = 0.001
 
 # Justification limits and costs, in em of the paragraph's type size.
 MAX_STRETCH_EM = 0.15  # a gap stretched this much is as loose as a line may be on a first try
-AUTOSPACE_EXTRA_EM = 0.25  # a Han–Latin gap may grow by this much before inter-character gaps do
-AUTOSPACE_SHRINK_EM = 0.125  # …and may give up this much of its quarter em when a line must shrink
 # The last resort before a loose line: tighten the gaps between characters a little (紧排), as desks
 # do by hand. Five per cent of an em per gap is invisible at newspaper sizes; 25 % of stretch is not.
 MAX_SQUEEZE_EM = 0.05
@@ -52,9 +50,8 @@ class LineFit:
     """A candidate line measured against its measure."""
 
     natural: float  # pt that must fit the measure (a hung mark excluded)
-    shrink: float  # pt its punctuation and Han–Latin gaps could give up
+    shrink: float  # pt its punctuation blanks could give up
     gaps: int  # stretchable gaps (each may also be squeezed by MAX_SQUEEZE_EM)
-    autospace_gaps: int
     hung: bool  # its last glyph hangs past the measure
 
 
@@ -71,12 +68,9 @@ class _Sums:
             self.shrink.append(self.shrink[-1] + glyph.shrink_left + glyph.shrink_right)
         self.kern = [0.0]
         self.gaps = [0]
-        self.autospace = [0]
         for junction in paragraph.junctions:
             self.kern.append(self.kern[-1] + junction.kern)
             self.gaps.append(self.gaps[-1] + junction.stretchable)
-            self.autospace.append(self.autospace[-1] + junction.autospace)
-        self.autospace_shrink = AUTOSPACE_SHRINK_EM * size
         self.squeeze = MAX_SQUEEZE_EM * size
 
     def fit(self, start: int, end: int) -> LineFit:
@@ -86,10 +80,9 @@ class _Sums:
         hung = self.paragraph.hanging and end - 1 > start and glyphs[end - 1].char in HANGABLE
         content_end = end - 1 if hung else end
         natural = self.advance[content_end] - self.advance[start] + self.kern[content_end - 1] - self.kern[start]
-        autospace_gaps = self.autospace[content_end - 1] - self.autospace[start]
-        shrink = self.shrink[content_end] - self.shrink[start] + autospace_gaps * self.autospace_shrink
+        shrink = self.shrink[content_end] - self.shrink[start]
         gaps = self.gaps[content_end - 1] - self.gaps[start]
-        return LineFit(natural, shrink, gaps, autospace_gaps, hung)
+        return LineFit(natural, shrink, gaps, hung)
 
 
 def _allowed_ends(paragraph: Paragraph, start: int) -> list[int]:
@@ -112,7 +105,6 @@ def line_badness(fit: LineFit, measure: float, size: float, last: bool, max_rati
     if last:
         return 0.0
     slack = measure - fit.natural
-    slack -= min(slack, fit.autospace_gaps * AUTOSPACE_EXTRA_EM * size)
     if slack <= FIT_TOLERANCE_PT:
         return 0.0
     if fit.gaps == 0:
