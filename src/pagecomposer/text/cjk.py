@@ -117,10 +117,21 @@ def inseparable(left: str, right: str, rules: Prohibition = DEFAULT_PROHIBITION)
     return rules.keep_units and (a is b) and a in (CharClass.DASH, CharClass.ELLIPSIS)
 
 
+# Inside a Latin word a line may still end after a hard hyphen or a slash (RISC-/V, a URL's
+# path), as in English typesetting; the breaker charges for it, so it is a last resort.
+LATIN_BREAK_AFTER = set("-/")
+
+
+def latin_break(left: str, right: str) -> bool:
+    return left in LATIN_BREAK_AFTER and right.isalnum() and classify(right) is CharClass.LATIN
+
+
 def break_allowed(left: str, right: str, rules: Prohibition = DEFAULT_PROHIBITION) -> bool:
     """May a line end after `left` and the next begin with `right`?"""
     if classify(left) is CharClass.SPACE:
         return True  # the space is dropped at the break
+    if latin_break(left, right):
+        return True
     if classify(right) is CharClass.SPACE:
         return False  # break after the space instead, so the space never starts a line
     if inseparable(left, right, rules):

@@ -16,7 +16,8 @@ from pagecomposer.text.cjk import CharClass
 from pagecomposer.text.fonts import HALF_EM_TOLERANCE, FontSet
 from pagecomposer.text.latin import kerned_advances
 
-GETA = "〓"  # the typesetter's mark for a character that cannot be set (U+3013)
+GETA = "〓"
+LATIN_BREAK_PENALTY = 50.0  # breaking RISC-/V costs about as much as a fairly loose line  # the typesetter's mark for a character that cannot be set (U+3013)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class Junction:
     kern: float  # pt of natural extra space (autospace, tracking)
     can_break: bool
     stretchable: bool  # may justification widen it? (not inside a Latin word, —— or ……)
-    autospace: bool = False  # a Han–Latin gap: widened first, narrowed before anything but punctuation
+    autospace: bool = False  # a Han–Latin gap (the style's autospace is in kern)
+    penalty: float = 0.0  # cost of breaking here (after a hyphen inside a Latin word)
 
 
 @dataclass(frozen=True)
@@ -198,4 +200,5 @@ def _junction(a: Glyph, b: Glyph, style: Style, rules: cjk.Prohibition, phrase_b
     if phrase_breaks_only and a.cls is not CharClass.SPACE:
         can_break = False
     stretchable = not cjk.inseparable(a.char, b.char, rules) and CharClass.SPACE not in (a.cls, b.cls)
-    return Junction(kern=kern, can_break=can_break, stretchable=stretchable, autospace=autospace)
+    penalty = LATIN_BREAK_PENALTY if can_break and cjk.latin_break(a.char, b.char) else 0.0
+    return Junction(kern=kern, can_break=can_break, stretchable=stretchable, autospace=autospace, penalty=penalty)
