@@ -34,6 +34,8 @@ def read_chars(path, bleed: float, page_index: int = 0) -> list[PdfChar]:
         chars = []
         for index in range(pdfium_c.FPDFText_CountChars(textpage)):
             text = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+            if text == "\x02":
+                text = "-"  # pdfium reports a hyphen that ends a line as its soft-hyphen marker
             if text.isspace() or text == "\x00":
                 continue
             pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)

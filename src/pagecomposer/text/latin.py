@@ -11,9 +11,10 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-# Ligatures are off: a ligature would merge characters the line breaker and the PDF text layer
-# must still see one by one.
-FEATURES = {"kern": True, "liga": False, "clig": False}
+# Only positioning (kern) is wanted: reportlab draws each character's cmap glyph, so any glyph
+# substitution (a ligature, a localized or contextual form) would be measured here but never drawn.
+FEATURES = {"kern": True, "liga": False, "clig": False, "calt": False, "locl": False, "ccmp": False,
+            "rlig": False}
 
 
 @lru_cache(maxsize=16)
@@ -34,4 +35,6 @@ def kerned_advances(path: Path, text: str) -> tuple[float, ...] | None:
     infos, positions = buffer.glyph_infos, buffer.glyph_positions
     if len(infos) != len(text) or [info.cluster for info in infos] != list(range(len(text))):
         return None
+    if any(info.codepoint != font.get_nominal_glyph(ord(ch)) for info, ch in zip(infos, text)):
+        return None  # a glyph was substituted after all: its width is not the drawn glyph's
     return tuple(position.x_advance / upem for position in positions)
