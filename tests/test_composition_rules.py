@@ -134,3 +134,22 @@ def test_latin_runs_are_kerned(body, fonts):
     plain = sum(face.advance(c) for c in "AVATAR") * EM
     kerned = sum(g.advance for g in paragraph.glyphs[1:7])
     assert kerned < plain - 0.1 * EM  # A–V and V–A pairs are kerned tighter
+
+
+def test_mostly_latin_paragraphs_are_hyphenated(body, fonts):
+    text = "Typesetting Chinese and English together demands careful composition of every line."
+    lines = set_paragraph(shape([Run(text)], body, fonts), MEASURE)
+    assert any(line.hyphenated for line in lines)
+    for line in lines:
+        if line.hyphenated:
+            assert line.text.endswith("-") and line.glyphs[-2].char.isalpha()
+    copy = "".join(line.text[:-1] if line.hyphenated else line.text + " " for line in lines)
+    assert copy.split() == text.split()
+    for line in lines[:-1]:
+        assert line.xs[-1] + line.glyphs[-1].advance == pytest.approx(MEASURE, abs=0.01)
+
+
+def test_chinese_paragraphs_are_never_hyphenated(body, fonts):
+    text = "我们用pagecomposer排版中文报纸，它把typesetting做得很细致，每一行都经过计算。" * 2
+    lines = set_paragraph(shape([Run(text)], body, fonts), MEASURE)
+    assert not any(line.hyphenated for line in lines)

@@ -18,7 +18,7 @@ from pagecomposer.spec.model import Style
 from pagecomposer.story.model import Block
 from pagecomposer.text.fonts import FontSet
 from pagecomposer.text.justify import SetLine, set_line, set_paragraph
-from pagecomposer.text.linebreak import Break, break_paragraph
+from pagecomposer.text.linebreak import MAX_STRETCH_EM, Break, break_paragraph
 from pagecomposer.text.shaping import Paragraph, shape
 
 STYLE_OF_BLOCK = {"paragraph": "body", "lead": "lead", "heading": "heading", "byline": "byline"}
@@ -179,6 +179,11 @@ class StoryFlow:
                 indent = style.indent * style.size if start == 0 else 0.0
                 line = set_line(paragraph, start, brk.end, column.width - indent, indent=indent,
                                 last=brk.end >= count, align=style.align)
+                if line.stretch_per_gap > MAX_STRETCH_EM * style.size and not line.last:
+                    result.warnings.append(Warning(
+                        block.where, f"story '{self._story}', paragraph {self._paragraph}: a loose line "
+                        f"({line.stretch_per_gap / style.size:.0%} between characters): '{line.text}'",
+                        "an unbreakable run (a URL, a long number) leaves too few gaps; edit the copy"))
                 baseline = self.grid.baseline(cursor.line)
                 result.items.extend(line_items(line, column.x, baseline, self.fonts, self.swatches, block.kind))
                 result.lines.append(PlacedLine(line, block.kind, cursor.index, cursor.line, column.x, baseline))

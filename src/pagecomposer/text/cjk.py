@@ -117,13 +117,16 @@ def inseparable(left: str, right: str, rules: Prohibition = DEFAULT_PROHIBITION)
     return rules.keep_units and (a is b) and a in (CharClass.DASH, CharClass.ELLIPSIS)
 
 
-# Inside a Latin word a line may still end after a hard hyphen or a slash (RISC-/V, a URL's
-# path), as in English typesetting; the breaker charges for it, so it is a last resort.
+# Inside a Latin word a line may still end after a hard hyphen, a slash or a dot before a letter
+# (RISC-/V, www.example./gov.cn, a URL's path), as in English typesetting; the breaker charges for
+# it, so it is a last resort. A dot before a digit (6.5, 3.5GHz) never breaks.
 LATIN_BREAK_AFTER = set("-/")
 
 
 def latin_break(left: str, right: str) -> bool:
-    return left in LATIN_BREAK_AFTER and right.isalnum() and classify(right) is CharClass.LATIN
+    if classify(right) is not CharClass.LATIN:
+        return False
+    return left in LATIN_BREAK_AFTER and right.isalnum() or left == "." and right.isalpha()
 
 
 def break_allowed(left: str, right: str, rules: Prohibition = DEFAULT_PROHIBITION) -> bool:

@@ -36,6 +36,7 @@ class SetLine:
     hung: bool = False  # the last glyph hangs past the measure
     compressed_pairs: int = 0  # adjacent punctuation pairs set at 1.5 em on this line
     squeeze_per_gap: float = 0.0  # pt taken from each inter-character gap (紧排), the last resort
+    hyphenated: bool = False  # ends in a hyphen added by hyphenation (not a character of the copy)
 
     @property
     def width(self) -> float:
@@ -91,10 +92,16 @@ def _shrink(glyphs: list[Glyph], kerns: list[float], squeezable: list[int], need
 
 def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, indent: float = 0.0,
              last: bool = False, align: str = "justify") -> SetLine:
+    hyphen = paragraph.junctions[end - 1].hyphen if end < len(paragraph.glyphs) else 0.0
     while end > start + 1 and paragraph.glyphs[end - 1].cls is CharClass.SPACE:
         end -= 1
     glyphs = list(paragraph.glyphs[start:end])
-    junctions = paragraph.junctions[start:end - 1]
+    junctions = list(paragraph.junctions[start:end - 1])
+    if hyphen:
+        # A hyphenated word: the line ends in a hyphen that is not in the copy.
+        glyphs.append(replace(glyphs[-1], char="-", advance=hyphen, draw_offset=0.0, shrink_left=0.0,
+                              shrink_right=0.0))
+        junctions.append(replace(paragraph.junctions[end - 1], kern=0.0, stretchable=False))
     kerns = [j.kern for j in junctions]
     size = paragraph.size
     hung = paragraph.hanging and len(glyphs) > 1 and glyphs[-1].char in HANGABLE and not last
@@ -131,7 +138,7 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
                 and abs(a.advance + b.advance - 1.5 * size) < 0.02 * size)
     return SetLine(glyphs=tuple(glyphs), xs=tuple(xs), measure=measure, indent=indent, natural_width=natural,
                    stretch_per_gap=stretch, shrunk=shrunk, last=last, start=start, end=end, hung=hung,
-                   compressed_pairs=pairs, squeeze_per_gap=squeeze)
+                   compressed_pairs=pairs, squeeze_per_gap=squeeze, hyphenated=bool(hyphen))
 
 
 _PAIR_CLASSES = {"opening", "closing", "pause", "stop"}

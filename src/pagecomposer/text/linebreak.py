@@ -75,11 +75,13 @@ class _Sums:
 
     def fit(self, start: int, end: int) -> LineFit:
         glyphs = self.paragraph.glyphs
+        hyphen = self.paragraph.junctions[end - 1].hyphen if end < len(glyphs) else 0.0
         while end > start + 1 and glyphs[end - 1].cls is CharClass.SPACE:
             end -= 1  # a line-end space is not set
         hung = self.paragraph.hanging and end - 1 > start and glyphs[end - 1].char in HANGABLE
         content_end = end - 1 if hung else end
-        natural = self.advance[content_end] - self.advance[start] + self.kern[content_end - 1] - self.kern[start]
+        natural = (self.advance[content_end] - self.advance[start] + self.kern[content_end - 1] - self.kern[start]
+                   + hyphen)
         shrink = self.shrink[content_end] - self.shrink[start]
         gaps = self.gaps[content_end - 1] - self.gaps[start]
         return LineFit(natural, shrink, gaps, hung)

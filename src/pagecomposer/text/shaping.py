@@ -8,6 +8,7 @@ quarter-em gap (clreq §3.2.2). Line breaking then only adds up numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from pagecomposer.spec.model import Style
 from pagecomposer.story.model import Run
@@ -17,7 +18,10 @@ from pagecomposer.text.fonts import HALF_EM_TOLERANCE, FontSet
 from pagecomposer.text.latin import kerned_advances
 
 GETA = "〓"
-LATIN_BREAK_PENALTY = 50.0  # breaking RISC-/V costs about as much as a fairly loose line  # the typesetter's mark for a character that cannot be set (U+3013)
+LATIN_BREAK_PENALTY = 50.0  # breaking RISC-/V costs about as much as a fairly loose line
+HYPHEN_PENALTY = 50.0  # and so does hyphenating a word
+MIN_HYPHENATED_WORD = 5  # letters; pyphen keeps two on each side
+HYPHENATION_LANGUAGE = "en_US"  # the typesetter's mark for a character that cannot be set (U+3013)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Junction:
     stretchable: bool  # may justification widen it? (not inside a Latin word, —— or ……)
     autospace: bool = False  # a Han–Latin gap (the style's autospace is in kern)
     penalty: float = 0.0  # cost of breaking here (after a hyphen inside a Latin word)
+    hyphen: float = 0.0  # pt of the hyphen a break here adds (a hyphenation point); 0 if none
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,8 @@ def shape(runs: tuple[Run, ...] | list[Run], style: Style, fonts: FontSet, *,
         _compress_punctuation_pairs(glyphs)
     junctions = [_junction(glyphs[i], glyphs[i + 1], style, rules, phrase_breaks_only)
                  for i in range(len(glyphs) - 1)]
+    if not phrase_breaks_only and _mostly_latin(glyphs):
+        _add_hyphenation_points(glyphs, junctions, fonts)
     return Paragraph(text=text, glyphs=glyphs, junctions=junctions, missing=missing, rules=rules,
                      hanging=style.hanging, size=style.size, fallbacks=fallbacks)
 
@@ -165,6 +172,46 @@ def _kern_latin_runs(glyphs: list[Glyph], fonts: FontSet) -> None:
                 for k, advance in zip(range(i, j), advances):
                     glyphs[k] = replace(glyphs[k], advance=advance * glyphs[k].size)
         i = j
+
+
+def _mostly_latin(glyphs: list[Glyph]) -> bool:
+    letters = [g for g in glyphs if g.cls is not CharClass.SPACE]
+    return bool(letters) and sum(g.cls is CharClass.LATIN for g in letters) > len(letters) / 2
+
+
+def _add_hyphenation_points(glyphs: list[Glyph], junctions: list[Junction], fonts: FontSet) -> None:
+    """In a mostly-Latin paragraph a long word may break where the dictionary allows (com-po-si-tion).
+    Chinese text never needs it: it breaks between characters."""
+    i = 0
+    while i < len(glyphs):
+        j = i
+        while j < len(glyphs) and glyphs[j].cls is CharClass.LATIN and glyphs[j].char.isalpha():
+            j += 1
+        if j - i >= MIN_HYPHENATED_WORD and not _in_address(glyphs, i, j):
+            word = "".join(g.char for g in glyphs[i:j])
+            face = fonts.face(glyphs[i].font)
+            hyphen = (face.advance("-") if face.has("-") else 0.33) * glyphs[i].size
+            for position in _hyphenator().positions(word):
+                k = i + position - 1  # the junction after the position-th letter
+                junctions[k] = replace(junctions[k], can_break=True, penalty=HYPHEN_PENALTY, hyphen=hyphen)
+        i = max(j, i + 1)
+
+
+def _in_address(glyphs: list[Glyph], start: int, end: int) -> bool:
+    """Is the word part of a URL, an e-mail address or a file name? Those are never hyphenated: a
+    reader would type the hyphen."""
+    while start > 0 and glyphs[start - 1].cls is CharClass.LATIN:
+        start -= 1
+    while end < len(glyphs) and glyphs[end].cls is CharClass.LATIN:
+        end += 1
+    return any(g.char in "./@:\\_" for g in glyphs[start:end])
+
+
+@lru_cache(maxsize=1)
+def _hyphenator():
+    import pyphen  # only mostly-Latin paragraphs need it
+
+    return pyphen.Pyphen(lang=HYPHENATION_LANGUAGE)
 
 
 def _compress_punctuation_pairs(glyphs: list[Glyph]) -> None:
@@ -199,6 +246,10 @@ def _junction(a: Glyph, b: Glyph, style: Style, rules: cjk.Prohibition, phrase_b
     can_break = cjk.break_allowed(a.char, b.char, rules)
     if phrase_breaks_only and a.cls is not CharClass.SPACE:
         can_break = False
-    stretchable = not cjk.inseparable(a.char, b.char, rules) and CharClass.SPACE not in (a.cls, b.cls)
+    # Between words the space is the glue: the junction before it stretches, the one after does not.
+    if b.cls is CharClass.SPACE:
+        stretchable = a.cls is not CharClass.SPACE
+    else:
+        stretchable = not cjk.inseparable(a.char, b.char, rules) and a.cls is not CharClass.SPACE
     penalty = LATIN_BREAK_PENALTY if can_break and cjk.latin_break(a.char, b.char) else 0.0
     return Junction(kern=kern, can_break=can_break, stretchable=stretchable, autospace=autospace, penalty=penalty)
