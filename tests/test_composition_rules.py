@@ -98,17 +98,29 @@ def test_han_latin_gap_stays_a_quarter_em_above_the_line_spacing(body, fonts):
     assert first.width == pytest.approx(MEASURE)
 
 
-def test_squeeze_is_the_last_resort_before_a_loose_line(broadsheet, fonts):
+def test_squeeze_and_pairs_give_way_before_a_loose_line(broadsheet, fonts):
     # The first line (11 em after the indent) cannot end after 《 nor inside 2026: pushing out would
-    # leave 会议召开的前一天， at 25 % stretch; compressing the comma and tightening every gap by
-    # under 5 % of an em takes 《2026 in instead.
+    # leave 会议召开的前一天， at 25 % stretch. Tightening every gap by 1/16 em and, as the very last
+    # resort, narrowing the ，《 pair takes 《2026 in instead; the report counts the narrowed pair.
     paragraph = shape([Run("会议召开的前一天，《2026年城市发展报告》正式发布，引起广泛关注。")],
                       broadsheet.styles["body"], fonts)
     first = set_paragraph(paragraph, MEASURE, first_indent=2 * EM)[0]
     assert first.text.endswith("《2026")
-    assert 0 < first.squeeze_per_gap <= 0.05 * EM
+    assert 0 < first.squeeze_per_gap <= 0.0625 * EM + 1e-9
+    assert first.narrowed_pairs == 1
     assert first.stretch_per_gap == 0
     assert first.xs[-1] + first.glyphs[-1].advance == pytest.approx(MEASURE)
+
+
+def test_compressed_pairs_keep_one_and_a_half_em_when_a_line_shrinks(body, fonts):
+    # 13.5 em of text with the pair ”， inside: the line must give up half an em; it takes it from
+    # the line-end 。 and leaves the pair alone.
+    paragraph = shape([Run("甲乙丙丁戊“丑”，己庚辛壬。寅卯辰巳")], body, fonts)
+    first = set_paragraph(paragraph, MEASURE)[0]
+    assert first.text == "甲乙丙丁戊“丑”，己庚辛壬。"
+    pair = [g for g in first.glyphs if g.char in "”，"]
+    assert sum(g.advance for g in pair) == pytest.approx(1.5 * EM)
+    assert first.glyphs[-1].advance == pytest.approx(0.5 * EM)
 
 
 # --- hanging punctuation ---------------------------------------------------------------------

@@ -37,6 +37,7 @@ class SetLine:
     compressed_pairs: int = 0  # adjacent punctuation pairs set at 1.5 em on this line
     squeeze_per_gap: float = 0.0  # pt taken from each inter-character gap (紧排), the last resort
     hyphenated: bool = False  # ends in a hyphen added by hyphenation (not a character of the copy)
+    narrowed_pairs: int = 0  # marks of compressed pairs set narrower still, to avoid a loose line
 
     @property
     def width(self) -> float:
@@ -66,16 +67,18 @@ def _cut(glyph: Glyph, amount: float) -> tuple[Glyph, float]:
 
 
 def _shrink(glyphs: list[Glyph], kerns: list[float], squeezable: list[int], needed: float,
-            size: float) -> tuple[float, float]:
-    """Take `needed` pt out of the line in clreq's order; returns what was taken, and how much each
-    inter-character gap was squeezed (the last resort)."""
+            size: float) -> tuple[float, float, int]:
+    """Take `needed` pt out of the line in clreq's order; returns what was taken, how much each
+    inter-character gap was squeezed, and how many marks of compressed pairs had to give way."""
     taken = 0.0
     squeeze = 0.0
+    narrowed = 0
     glyphs[-1], got = _cut(glyphs[-1], needed)
     taken += got
     for cls in _SHRINK_ORDER:
         # Spread each class's share evenly, so no one mark is squeezed while its neighbour is not.
-        members = [i for i, g in enumerate(glyphs) if g.cls is cls and (g.shrink_left or g.shrink_right)]
+        members = [i for i, g in enumerate(glyphs)
+                   if g.cls is cls and not g.paired and (g.shrink_left or g.shrink_right)]
         while members and needed - taken > 1e-6:
             share = (needed - taken) / len(members)
             for i in members:
@@ -87,7 +90,15 @@ def _shrink(glyphs: list[Glyph], kerns: list[float], squeezable: list[int], need
         for i in squeezable:
             kerns[i] -= squeeze
             taken += squeeze
-    return taken, squeeze
+    # The very last resort: the remaining blanks of compressed pairs.
+    for i, glyph in enumerate(glyphs):
+        if needed - taken <= 1e-6:
+            break
+        if glyph.paired:
+            glyphs[i], got = _cut(glyph, needed - taken)
+            taken += got
+            narrowed += got > 0
+    return taken, squeeze, narrowed
 
 
 def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, indent: float = 0.0,
@@ -109,10 +120,11 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
     content = len(glyphs) - 1 if hung else len(glyphs)
     natural = sum(g.advance for g in glyphs[:content]) + sum(kerns[:content - 1])
     shrunk = squeeze = 0.0
+    narrowed = 0
     if natural > measure:
         head = glyphs[:content]
         squeezable = [i for i in range(content - 1) if junctions[i].stretchable]
-        shrunk, squeeze = _shrink(head, kerns, squeezable, natural - measure, size)
+        shrunk, squeeze, narrowed = _shrink(head, kerns, squeezable, natural - measure, size)
         glyphs[:content] = head
         natural -= shrunk
     stretch = 0.0
@@ -133,15 +145,12 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
     for i, glyph in enumerate(glyphs):
         xs.append(x)
         x += glyph.advance + (kerns[i] if i < len(kerns) else 0.0)
-    pairs = sum(1 for a, b in zip(glyphs, glyphs[1:])
-                if a.cls.value in _PAIR_CLASSES and b.cls.value in _PAIR_CLASSES
-                and abs(a.advance + b.advance - 1.5 * size) < 0.02 * size)
+    pairs = sum(1 for a, b in zip(glyphs, glyphs[1:]) if a.paired and b.paired)
     return SetLine(glyphs=tuple(glyphs), xs=tuple(xs), measure=measure, indent=indent, natural_width=natural,
                    stretch_per_gap=stretch, shrunk=shrunk, last=last, start=start, end=end, hung=hung,
-                   compressed_pairs=pairs, squeeze_per_gap=squeeze, hyphenated=bool(hyphen))
+                   compressed_pairs=pairs, squeeze_per_gap=squeeze, hyphenated=bool(hyphen),
+                   narrowed_pairs=narrowed)
 
-
-_PAIR_CLASSES = {"opening", "closing", "pause", "stop"}
 
 
 def set_paragraph(paragraph: Paragraph, measure: float, *, first_indent: float = 0.0, align: str = "justify",

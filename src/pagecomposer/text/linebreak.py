@@ -29,6 +29,7 @@ MAX_STRETCH_EM = 0.15  # a gap stretched this much is as loose as a line may be 
 # do by hand. A sixteenth of an em per gap (0.56 pt at 9 pt) is not seen; 25 % of stretch is.
 MAX_SQUEEZE_EM = 0.0625
 SQUEEZE_WEIGHT = 60  # squeezing every gap by MAX_SQUEEZE_EM costs this badness (on top of punctuation's)
+PAIR_WEIGHT = 80  # narrowing a compressed pair below 1.5 em: only when the alternative is a loose line
 LINE_PENALTY = 10  # every line costs something, so fewer lines win among equals
 SHRINK_WEIGHT = 10  # compressing punctuation fully costs this badness: cheap, clreq compresses first
 STRETCH_WEIGHT = 100  # stretching every gap by MAX_STRETCH_EM costs this badness
@@ -52,7 +53,8 @@ class LineFit:
     natural: float  # pt that must fit the measure (a hung mark excluded)
     shrink: float  # pt its punctuation blanks could give up
     gaps: int  # stretchable gaps (each may also be squeezed by MAX_SQUEEZE_EM)
-    hung: bool  # its last glyph hangs past the measure
+    hung: bool
+    pair_shrink: float = 0.0  # pt the marks of compressed pairs could still give up (the very last resort)  # its last glyph hangs past the measure
 
 
 class _Sums:
@@ -63,9 +65,14 @@ class _Sums:
         size = paragraph.size
         self.advance = [0.0]
         self.shrink = [0.0]
+        self.pair_shrink = [0.0]
         for glyph in paragraph.glyphs:
             self.advance.append(self.advance[-1] + glyph.advance)
-            self.shrink.append(self.shrink[-1] + glyph.shrink_left + glyph.shrink_right)
+            # A mark of a compressed pair keeps its 1.5 em inside a line; its blank is counted apart
+            # and given up only when nothing else can fit the line (at the line end it may go, see fit()).
+            own = glyph.shrink_left + glyph.shrink_right
+            self.shrink.append(self.shrink[-1] + (0.0 if glyph.paired else own))
+            self.pair_shrink.append(self.pair_shrink[-1] + (own if glyph.paired else 0.0))
         self.kern = [0.0]
         self.gaps = [0]
         for junction in paragraph.junctions:
@@ -83,8 +90,13 @@ class _Sums:
         natural = (self.advance[content_end] - self.advance[start] + self.kern[content_end - 1] - self.kern[start]
                    + hyphen)
         shrink = self.shrink[content_end] - self.shrink[start]
+        pair_shrink = self.pair_shrink[content_end] - self.pair_shrink[start]
+        last = glyphs[content_end - 1]
+        if last.paired:  # a line-end mark may go half-width like any other
+            shrink += last.shrink_right
+            pair_shrink -= last.shrink_left + last.shrink_right
         gaps = self.gaps[content_end - 1] - self.gaps[start]
-        return LineFit(natural, shrink, gaps, hung)
+        return LineFit(natural, shrink, gaps, hung, pair_shrink)
 
 
 def _allowed_ends(paragraph: Paragraph, start: int) -> list[int]:
@@ -101,9 +113,11 @@ def line_badness(fit: LineFit, measure: float, size: float, last: bool, max_rati
         if need <= fit.shrink + FIT_TOLERANCE_PT:
             return SHRINK_WEIGHT * (need / fit.shrink) ** 3
         squeeze = fit.gaps * MAX_SQUEEZE_EM * size
-        if need > fit.shrink + squeeze + FIT_TOLERANCE_PT:
+        if need <= fit.shrink + squeeze + FIT_TOLERANCE_PT:
+            return SHRINK_WEIGHT + SQUEEZE_WEIGHT * ((need - fit.shrink) / squeeze) ** 3
+        if need > fit.shrink + squeeze + fit.pair_shrink + FIT_TOLERANCE_PT:
             return None
-        return SHRINK_WEIGHT + SQUEEZE_WEIGHT * ((need - fit.shrink) / squeeze) ** 3
+        return SHRINK_WEIGHT + SQUEEZE_WEIGHT + PAIR_WEIGHT * ((need - fit.shrink - squeeze) / fit.pair_shrink) ** 3
     if last:
         return 0.0
     slack = measure - fit.natural
@@ -148,7 +162,7 @@ def _total_fit(paragraph, sums: _Sums, start: int, ends: list[int], first_measur
                 continue
             fit = sums.fit(begin, end)
             line_measure = first_measure if begin == start else measure
-            if fit.natural - fit.shrink - fit.gaps * sums.squeeze > line_measure + FIT_TOLERANCE_PT:
+            if fit.natural - fit.shrink - fit.gaps * sums.squeeze - fit.pair_shrink > line_measure + FIT_TOLERANCE_PT:
                 break  # starting earlier only makes the line longer
             badness = line_badness(fit, line_measure, size, last, max_ratio)
             if badness is None:

@@ -36,6 +36,7 @@ class Glyph:
     shrink_left: float = 0.0  # pt of blank still compressible on the left
     shrink_right: float = 0.0  # pt of blank still compressible on the right
     source: int = 0  # index of the character in the block's text
+    paired: bool = False  # set at 1.5 em with a neighbouring mark; its remaining blank stays (but at a line end)
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,11 @@ def _compress_punctuation_pairs(glyphs: list[Glyph]) -> None:
             glyphs[i] = _cut_right(a, a.shrink_right)  # 。” ）、 》，: the first one goes half-width
         elif b.shrink_left > 0 and a.cls in cjk.PUNCTUATION:
             glyphs[i + 1] = _cut_left(b, b.shrink_left)  # “《 ：“: the second one goes half-width
+        else:
+            continue
+        # A compressed pair is 1.5 em wherever it stands; fitting a line may not squeeze it further.
+        glyphs[i] = replace(glyphs[i], paired=True)
+        glyphs[i + 1] = replace(glyphs[i + 1], paired=True)
 
 
 def _cut_right(glyph: Glyph, amount: float) -> Glyph:
