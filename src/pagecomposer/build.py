@@ -9,6 +9,7 @@ from pathlib import Path
 from pagecomposer.layout.flow import Warning
 from pagecomposer.layout.page import PageResult, compose_page
 from pagecomposer.render.pdf import write_pdf
+from pagecomposer.render.pdfx import DocumentInfo, OutputIntent, apply_pdfx, pdf_dates
 from pagecomposer.report import StoryQuality, story_quality, write_json
 from pagecomposer.spec.load import _shown, load_issue
 from pagecomposer.spec.model import IssueSpec
@@ -49,13 +50,23 @@ def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
     return issue, [compose_page(page, stories, issue) for page in issue.pages]
 
 
-def build(issue_path: Path, out_dir: Path) -> BuildResult:
+def _pdfx_finisher(issue: IssueSpec, page: PageResult, version: str):
+    """PDF/X keys for one page's file, from its layout's print settings and the issue's metadata."""
+    settings = page.grid.layout.print
+    intent = OutputIntent(settings.output_condition, settings.output_condition_info, settings.icc_profile)
+    date, xmp_date = pdf_dates(issue.date)
+    title = " ".join(part for part in (issue.paper, issue.date, page.display.id) if part)
+    info = DocumentInfo(title=title, author=issue.paper or "pagecomposer", date=date, xmp_date=xmp_date)
+    return lambda path: apply_pdfx(path, version, intent, info)
+
+
+def build(issue_path: Path, out_dir: Path, pdfx: str = "1a") -> BuildResult:
     started = time.perf_counter()
     issue, pages = compose_issue(issue_path)
     outputs = []
     for page in pages:
         target = out_dir / f"{page.display.id}.pdf"
-        write_pdf([page.display], target)
+        write_pdf([page.display], target, finish=_pdfx_finisher(issue, page, pdfx))
         outputs.append(target)
     warnings = [w for page in pages for w in page.warnings]
     quality = [story_quality(page.display.id, story.article, story.flow) for page in pages for story in page.stories]

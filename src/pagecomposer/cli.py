@@ -28,12 +28,14 @@ def main() -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
               help="Folder for the page PDFs.")
 @click.option("--strict", is_flag=True, help="Exit with status 3 when any story is overset.")
-def build(issue: Path, out_dir: Path, strict: bool) -> None:
+@click.option("--pdfx", type=click.Choice(["1a", "4", "none"]), default="1a", show_default=True,
+              help="PDF/X conformance of the pages: X-1a:2001, X-4, or plain PDF.")
+def build(issue: Path, out_dir: Path, strict: bool, pdfx: str) -> None:
     """Build every page of ISSUE (an issue.yaml) into OUT/<page>.pdf."""
     from pagecomposer.build import build as run_build
 
     try:
-        result = run_build(issue, out_dir)
+        result = run_build(issue, out_dir, pdfx=pdfx)
     except PagecomposerError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)

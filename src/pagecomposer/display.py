@@ -7,8 +7,31 @@ desk measures a page. The renderer turns them into PDF space (origin bottom-left
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-CMYK = tuple[float, float, float, float]
+
+class Ink(NamedTuple):
+    """A colour as the plant prints it: CMYK percentages (0..1), or a spot colour (专色) with its
+    CMYK alternate for proofs."""
+
+    c: float
+    m: float
+    y: float
+    k: float
+    spot: str | None = None
+
+    @property
+    def coverage(self) -> float:
+        """Total area coverage in percent (what the press's ink limit caps)."""
+        return (self.c + self.m + self.y + self.k) * 100
+
+    @property
+    def is_plain_black(self) -> bool:
+        """100 % K and nothing else: the colour that must overprint (no knock-out, no misregister)."""
+        return self.spot is None and (self.c, self.m, self.y, self.k) == (0, 0, 0, 1)
+
+
+CMYK = Ink
 
 
 @dataclass(frozen=True)

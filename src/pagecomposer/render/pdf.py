@@ -2,7 +2,8 @@
 
 - Fonts are embedded as TrueType subsets (reportlab subsets TTFs itself); the canvas's initial font
   is one of ours, so no unembedded Helvetica is ever referenced.
-- Colours are CMYK only (enforceColorSpace makes an RGB colour an error, not a surprise at the plant).
+- Colours are CMYK or spot only (enforceColorSpace makes an RGB colour an error, not a surprise at
+  the plant); 100 % K text overprints, so a black letter never leaves a white halo on a tint.
 - invariant=1: no timestamp or random ID, so the same input gives the same bytes.
 - MediaBox = trim + bleed on every side; TrimBox and BleedBox are set on every page.
 """
@@ -15,9 +16,10 @@ from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.pdfgen.canvas import Canvas
 
-from pagecomposer.display import Box, GlyphRun, PageDisplay, Rule
+from pagecomposer.display import Box, GlyphRun, Ink, PageDisplay, Rule
 from pagecomposer.text.fonts import load_face
 
 # Consecutive glyphs whose spacing differs by less than this share one Tc (character spacing) run.
@@ -35,11 +37,18 @@ def _font_name(path: str) -> str:
     return _registered[path]
 
 
+def _color(ink: Ink):
+    if ink.spot:
+        return CMYKColorSep(ink.c, ink.m, ink.y, ink.k, spotName=ink.spot)
+    return CMYKColor(ink.c, ink.m, ink.y, ink.k)
+
+
 class _PageCanvas:
     def __init__(self, canvas: Canvas, page: PageDisplay):
         self.canvas = canvas
         self.page = page
         self.bleed = page.bleed
+        self.overprint = False  # the fill overprint now in the graphics state
 
     def x(self, x: float) -> float:
         return self.bleed + x
@@ -56,19 +65,27 @@ class _PageCanvas:
             elif isinstance(item, GlyphRun):
                 self._glyphs(item)
 
+    def _set_overprint(self, target, wanted: bool) -> None:
+        """Fill overprint lives in the graphics state and outlasts a text object: set it every time it changes."""
+        if wanted != self.overprint:
+            target.setFillOverprint(wanted)
+            target.setOverprintMask(1 if wanted else 0)
+            self.overprint = wanted
+
     def _box(self, box: Box) -> None:
         c = self.canvas
+        self._set_overprint(c, False)
         if box.fill:
-            c.setFillColorCMYK(*box.fill)
+            c.setFillColor(_color(box.fill))
         if box.stroke:
-            c.setStrokeColorCMYK(*box.stroke)
+            c.setStrokeColor(_color(box.stroke))
             c.setLineWidth(box.stroke_width)
         c.rect(self.x(box.x), self.y(box.y + box.height), box.width, box.height,
                fill=1 if box.fill else 0, stroke=1 if box.stroke else 0)
 
     def _rule(self, rule: Rule) -> None:
         c = self.canvas
-        c.setStrokeColorCMYK(*rule.color)
+        c.setStrokeColor(_color(rule.color))
         c.setLineWidth(rule.width)
         c.line(self.x(rule.x1), self.y(rule.y1), self.x(rule.x2), self.y(rule.y2))
 
@@ -77,7 +94,8 @@ class _PageCanvas:
         advances = [face.advance(ch) * run.size for ch in run.text]
         text = self.canvas.beginText()
         text.setFont(_font_name(run.font_path), run.size)
-        text.setFillColorCMYK(*run.color)
+        text.setFillColor(_color(run.color))
+        self._set_overprint(text, run.color.is_plain_black)
         y = self.y(run.baseline)
         # Group glyphs whose gap to the next is the same into one Tj with that Tc, so a justified
         # line costs a few operators instead of one per character.
@@ -97,8 +115,9 @@ class _PageCanvas:
         self.canvas.drawText(text)
 
 
-def write_pdf(pages: list[PageDisplay], path: Path) -> None:
-    """Write pages to path atomically: a failed build never leaves a half-written PDF behind."""
+def write_pdf(pages: list[PageDisplay], path: Path, finish=None) -> None:
+    """Write pages to path atomically: a failed build never leaves a half-written PDF behind.
+    `finish(temp_path)` may rewrite the file (PDF/X keys) before it takes its place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     first_font = next((r.font_path for p in pages for r in p.items if isinstance(r, GlyphRun)), None)
     if first_font is None:
@@ -107,7 +126,7 @@ def write_pdf(pages: list[PageDisplay], path: Path) -> None:
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
     os.close(handle)
     try:
-        canvas = Canvas(temp_name, invariant=1, pageCompression=1, enforceColorSpace="cmyk",
+        canvas = Canvas(temp_name, invariant=1, pageCompression=1, enforceColorSpace="sep_cmyk",
                         initialFontName=initial, initialFontSize=9)
         canvas.setCreator("pagecomposer")
         canvas.setProducer("pagecomposer (reportlab)")
@@ -120,6 +139,8 @@ def write_pdf(pages: list[PageDisplay], path: Path) -> None:
             _PageCanvas(canvas, page).draw()
             canvas.showPage()
         canvas.save()
+        if finish is not None:
+            finish(Path(temp_name))
         os.replace(temp_name, path)
     finally:
         if os.path.exists(temp_name):

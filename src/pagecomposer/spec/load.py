@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from pagecomposer import resources
+from pagecomposer.display import Ink
 from pagecomposer.errors import SourceLocation, SpecError
 from pagecomposer.spec import reader as r
 from pagecomposer.spec.model import (
-    AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, IssueSpec, Layout, PageSpec, RuleElement,
+    AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, PrintSettings, IssueSpec, Layout, PageSpec, RuleElement,
     StoryElement, Style,
 )
 from pagecomposer.spec.yamlnodes import Node, load_yaml_file
@@ -63,11 +64,42 @@ def _read_grid(node: Node) -> Grid:
                 lines_per_column=g.get("lines_per_column", r.integer(1, 400)))
 
 
-def _read_cmyk(node: Node) -> tuple[float, float, float, float]:
+def _read_cmyk(node: Node) -> Ink:
+    """[C, M, Y, K] in percent, or {cmyk: [...], spot: 名称} for a spot colour (专色)."""
+    spot = None
+    if node.is_map:
+        m = r.MapReader(node, "spot colour", ["cmyk", "spot"], required=["cmyk", "spot"])
+        spot = m.get("spot", r.text)
+        node = m.node_of("cmyk")
     values = r.list_of(r.number(0, 100))(node)
     if len(values) != 4:
         raise SpecError(f"a CMYK swatch is four percentages [C, M, Y, K], got {len(values)} values", node.where)
-    return tuple(v / 100 for v in values)  # type: ignore[return-value]
+    return Ink(*(v / 100 for v in values), spot=spot)
+
+
+def _read_print(node: Node | None, layout_path: Path) -> PrintSettings:
+    if node is None:
+        return PrintSettings()
+    p = r.MapReader(node, "print", ["ink_limit", "min_ppi", "rgb_images", "icc_profile", "output_condition",
+                                    "output_condition_info"])
+    profile = None
+    if p.has("icc_profile"):
+        profile = (layout_path.parent / p.get("icc_profile", r.text)).resolve()
+        if not profile.is_file():
+            raise SpecError(f"ICC profile '{p.get('icc_profile', r.text)}' not found", p.node_of("icc_profile").where,
+                            "give the path relative to the layout file")
+    defaults = PrintSettings()
+    settings = PrintSettings(
+        ink_limit=p.get("ink_limit", r.number(100, 400), defaults.ink_limit),
+        min_ppi=p.get("min_ppi", r.number(50, 2400), defaults.min_ppi),
+        rgb_images=p.get("rgb_images", r.choice(("refuse", "convert")), defaults.rgb_images),
+        icc_profile=profile,
+        output_condition=p.get("output_condition", r.text, defaults.output_condition),
+        output_condition_info=p.get("output_condition_info", r.text, defaults.output_condition_info))
+    if settings.rgb_images == "convert" and profile is None:
+        raise SpecError("rgb_images: convert needs the press's CMYK profile", p.node_of("rgb_images").where,
+                        "add icc_profile: <file>.icc, or refuse RGB images")
+    return settings
 
 
 STYLE_KEYS = ["inherit", "font", "bold_font", "size", "color", "align", "indent", "tracking", "line_height",
@@ -143,7 +175,7 @@ def _find_font(name: str, search: list[Path]) -> Path | None:
 
 def load_layout(path: Path) -> Layout:
     root = load_yaml_file(path, _shown(path))
-    top = r.MapReader(root, "layout", ["name", "source", "page", "grid", "fonts", "swatches", "styles"],
+    top = r.MapReader(root, "layout", ["name", "source", "page", "grid", "fonts", "swatches", "styles", "print"],
                       required=["name", "page", "grid", "fonts", "swatches", "styles"])
     page = r.MapReader(top.node_of("page"), "page", ["trim", "bleed", "margins"], required=["trim", "margins"])
     trim = r.MapReader(page.node_of("trim"), "trim", ["width", "height"], required=["width", "height"])
@@ -166,6 +198,12 @@ def load_layout(path: Path) -> Layout:
     if not swatches_node.is_map:
         raise SpecError("swatches must map names to [C, M, Y, K] percentages", swatches_node.where)
     swatches = {name: _read_cmyk(value) for name, value in swatches_node.value.items()}
+    print_settings = _read_print(top.node_of("print") if top.has("print") else None, path)
+    for name, ink in swatches.items():
+        if ink.coverage > print_settings.ink_limit + 1e-6:
+            raise SpecError(f"swatch '{name}' has {ink.coverage:.0f}% total ink; this layout's limit is "
+                            f"{print_settings.ink_limit:.0f}%", swatches_node.value[name].where,
+                            "take cyan, magenta or yellow out (rich black: 40/30/30/100 = 200%)")
     for needed in ("black", "paper"):
         if needed not in swatches:
             raise SpecError(f"swatches need a '{needed}' entry", swatches_node.where)
@@ -179,7 +217,7 @@ def load_layout(path: Path) -> Layout:
         trim_width=trim.get("width", r.length(50, 2000)), trim_height=trim.get("height", r.length(50, 3000)),
         bleed=page.get("bleed", r.length(0, 30), 3 * 72 / 25.4),
         margin_top=margins.get("top", r.length(0)), margin_left=margins.get("left", r.length(0)),
-        grid=grid, fonts=fonts, swatches=swatches, styles=styles)
+        grid=grid, fonts=fonts, swatches=swatches, styles=styles, print=print_settings)
     _check_fits(layout, page.node)
     return layout
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from pagecomposer.errors import SourceLocation
 
-CMYK = tuple[float, float, float, float]  # each 0..1
+from pagecomposer.display import Ink  # noqa: E402  (a swatch is an ink)
+
+CMYK = Ink
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,18 @@ class Style:
 
 
 @dataclass(frozen=True)
+class PrintSettings:
+    """What the printing plant asks of this layout's pages."""
+
+    ink_limit: float = 240.0  # total area coverage, percent (ISO 12647-3 coldset newsprint: 240 %)
+    min_ppi: float = 200.0  # effective resolution of placed images at their printed size
+    rgb_images: str = "refuse"  # refuse | convert (through icc_profile)
+    icc_profile: Path | None = None  # the press's CMYK characterization, e.g. ISOnewspaper26v4.icc
+    output_condition: str = "IFRA26"  # registered characterization name for the PDF/X OutputIntent
+    output_condition_info: str = "ISO 12647-3 coldset offset on newsprint (IFRA26)"
+
+
+@dataclass(frozen=True)
 class Layout:
     name: str
     path: Path
@@ -84,6 +98,7 @@ class Layout:
     swatches: dict[str, CMYK]
     styles: dict[str, Style]
     source: str = ""  # where the figures come from (for the docs and the report)
+    print: PrintSettings = field(default_factory=lambda: PrintSettings())
 
     @property
     def type_area_left(self) -> float:
