@@ -26,6 +26,7 @@ class BuildResult:
     warnings: list[Warning] = field(default_factory=list)
     quality: list[StoryQuality] = field(default_factory=list)
     report_path: Path | None = None
+    preflight: list = field(default_factory=list)  # preflight.Report per written file
 
     @property
     def overset_stories(self) -> list[tuple[str, str, int]]:
@@ -35,8 +36,12 @@ class BuildResult:
         overset = self.overset_stories
         overset_text = "none" if not overset else ", ".join(f"{page}/{article} {chars} chars"
                                                              for page, article, chars in overset)
+        checked = ""
+        if self.preflight:
+            failed = [r for r in self.preflight if not r.passed]
+            checked = "; preflight: " + ("passed" if not failed else f"{len(failed)} file(s) FAILED")
         return (f"{len(self.pages)} page(s) in {self.seconds:.2f} s; overset: {overset_text}; "
-                f"warnings: {len(self.warnings)}")
+                f"warnings: {len(self.warnings)}{checked}")
 
 
 def load_stories(issue: IssueSpec) -> dict[str, Story]:
@@ -60,7 +65,7 @@ def _pdfx_finisher(issue: IssueSpec, page: PageResult, version: str):
     return lambda path: apply_pdfx(path, version, intent, info)
 
 
-def build(issue_path: Path, out_dir: Path, pdfx: str = "1a") -> BuildResult:
+def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = False) -> BuildResult:
     started = time.perf_counter()
     issue, pages = compose_issue(issue_path)
     outputs = []
@@ -71,12 +76,20 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a") -> BuildResult:
     warnings = [w for page in pages for w in page.warnings]
     quality = [story_quality(page.display.id, story.article, story.flow) for page in pages for story in page.stories]
     result = BuildResult(issue, pages, outputs, time.perf_counter() - started, warnings, quality)
+    if preflight:
+        from pagecomposer.preflight import preflight as run_preflight
+
+        for page, output in zip(pages, outputs):
+            settings = page.grid.layout.print
+            result.preflight.append(run_preflight(output, ink_limit=settings.ink_limit, min_ppi=settings.min_ppi,
+                                                  require_pdfx=pdfx != "none"))
     # The same figures as data, for prepress scripts: what was written, what did not fit, how well it was set.
     result.report_path = out_dir / "report.json"
     write_json(result.report_path,
                {"issue": str(issue_path), "pages": [p.display.id for p in pages],
                 "outputs": [str(o) for o in outputs], "seconds": round(result.seconds, 3),
                 "overset": [{"page": page, "article": article, "chars": chars}
-                            for page, article, chars in result.overset_stories]},
+                            for page, article, chars in result.overset_stories],
+                "preflight": [r.as_dict() for r in result.preflight]},
                quality, [str(w) for w in warnings])
     return result

@@ -14,6 +14,7 @@ from pagecomposer.errors import PagecomposerError
 
 EXIT_USER_ERROR = 2
 EXIT_OVERSET = 3
+EXIT_PREFLIGHT = 4
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
 
 
@@ -30,12 +31,13 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 3 when any story is overset.")
 @click.option("--pdfx", type=click.Choice(["1a", "4", "none"]), default="1a", show_default=True,
               help="PDF/X conformance of the pages: X-1a:2001, X-4, or plain PDF.")
-def build(issue: Path, out_dir: Path, strict: bool, pdfx: str) -> None:
-    """Build every page of ISSUE (an issue.yaml) into OUT/<page>.pdf."""
+@click.option("--no-preflight", is_flag=True, help="Skip checking the written PDFs.")
+def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: bool) -> None:
+    """Build every page of ISSUE (an issue.yaml) into OUT/<page>.pdf, then preflight them."""
     from pagecomposer.build import build as run_build
 
     try:
-        result = run_build(issue, out_dir, pdfx=pdfx)
+        result = run_build(issue, out_dir, pdfx=pdfx, preflight=not no_preflight)
     except PagecomposerError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)
@@ -50,5 +52,37 @@ def build(issue: Path, out_dir: Path, strict: bool, pdfx: str) -> None:
     click.echo(f"pagecomposer: {result.summary()} -> {out_dir}/")
     for story in result.quality:
         click.echo(f"  {story.summary()}")
+    for report in result.preflight:
+        if not report.passed:
+            click.echo(report.table(), err=True)
+    if result.preflight and not all(report.passed for report in result.preflight):
+        sys.exit(EXIT_PREFLIGHT)
     if strict and result.overset_stories:
         sys.exit(EXIT_OVERSET)
+
+
+@main.command()
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--ink-limit", type=float, default=240.0, show_default=True, help="Total area coverage limit, %.")
+@click.option("--min-ppi", type=float, default=200.0, show_default=True, help="Lowest effective image resolution.")
+@click.option("--require-pdfx/--no-require-pdfx", default=True, show_default=True,
+              help="Fail a file that does not declare PDF/X.")
+def preflight(pdfs: tuple[Path, ...], as_json: bool, ink_limit: float, min_ppi: float, require_pdfx: bool) -> None:
+    """Check PDFS as a newspaper plant would; exit 1 if any fails."""
+    import json
+
+    from pagecomposer.preflight import preflight as run_preflight
+
+    reports = []
+    for pdf in pdfs:
+        if not pdf.is_file():
+            click.echo(f"error: {pdf}: file not found", err=True)
+            sys.exit(EXIT_USER_ERROR)
+        reports.append(run_preflight(pdf, ink_limit=ink_limit, min_ppi=min_ppi, require_pdfx=require_pdfx))
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            click.echo(report.table())
+    sys.exit(0 if all(r.passed for r in reports) else 1)
