@@ -55,3 +55,15 @@ def lines_by_baseline(chars: list[PdfChar], left: float, right: float) -> dict[f
         if left - 0.5 <= middle <= right + 0.5:
             lines[c.baseline].append(c)
     return {y: sorted(cs, key=lambda c: c.x0) for y, cs in sorted(lines.items())}
+
+
+def in_placed_pdf(page, char: PdfChar) -> bool:
+    """Is the character part of a placed PDF ad (its own text, not ours)?"""
+    from pagecomposer.display import Picture
+
+    for item in page.display.items:
+        if isinstance(item, Picture) and item.kind == "pdf":
+            x, y, w, h = item.frame
+            if x <= char.x0 <= x + w and y <= char.baseline <= y + h:
+                return True
+    return False

@@ -17,7 +17,7 @@ from pagecomposer.build import build
 from pagecomposer.text import cjk
 from pagecomposer.text.cjk import CharClass
 from tests.conftest import ROOT
-from tests.pdf_readback import lines_by_baseline, read_chars
+from tests.pdf_readback import in_placed_pdf, lines_by_baseline, read_chars
 
 ISSUES = sorted((ROOT / "examples").glob("*/issue.yaml"))
 PAIR_TOLERANCE_EM = 0.02
@@ -127,6 +127,6 @@ def test_every_glyph_where_the_display_list_put_it(built):
     for page, chars in pages:
         expected = sorted((round(run.baseline, 1), x, ch) for run in page.display.runs()
                           for x, ch in zip(run.xs, run.text) if not ch.isspace())
-        actual = sorted((round(c.baseline, 1), c.x0, c.text) for c in chars)
+        actual = sorted((round(c.baseline, 1), c.x0, c.text) for c in chars if not in_placed_pdf(page, c))
         assert len(actual) == len(expected)
         assert all(a[2] == e[2] and abs(a[1] - e[1]) <= 0.02 for a, e in zip(actual, expected))

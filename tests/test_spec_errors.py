@@ -16,6 +16,7 @@ def _example_copy(tmp_path: Path, edit=None) -> Path:
     """A copy of the example issue (with its article) that a test may break."""
     (tmp_path / "articles").mkdir()
     shutil.copy(ROOT / "articles" / "lianghui-chanye.md", tmp_path / "articles")
+    shutil.copytree(EXAMPLE.parent / "ads", tmp_path / "ads")
     text = EXAMPLE.read_text(encoding="utf-8").replace("articles: ../../articles", "articles: articles")
     if edit:
         text = edit(text)
@@ -86,11 +87,11 @@ def test_unknown_layout(tmp_path):
 
 
 def test_unknown_style(tmp_path):
-    issue = _example_copy(tmp_path, lambda t: t.replace("style: ad-slogan", "style: ad-slogn"))
-    line = _line_of(issue, "ad-slogn")
+    issue = _example_copy(tmp_path, lambda t: t.replace("style: ad-text", "style: ad-txt"))
+    line = _line_of(issue, "ad-txt")
     result = run_build(issue, tmp_path / "out")
-    assert_clean_failure(result, tmp_path / "out", f"issue.yaml:{line}:", "unknown style 'ad-slogn'",
-                         "did you mean 'ad-slogan'?")
+    assert_clean_failure(result, tmp_path / "out", f"issue.yaml:{line}:", "unknown style 'ad-txt'",
+                         "did you mean 'ad-text'?")
 
 
 def test_broken_yaml(tmp_path):

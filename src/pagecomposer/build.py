@@ -9,7 +9,9 @@ from pathlib import Path
 from pagecomposer.layout.flow import Warning
 from pagecomposer.layout.page import PageResult, compose_page
 from pagecomposer.render.pdf import write_pdf
+from pagecomposer.display import Picture
 from pagecomposer.render.pdfx import DocumentInfo, OutputIntent, apply_pdfx, pdf_dates
+from pagecomposer.render.pictures import place_pdf_pictures
 from pagecomposer.report import StoryQuality, story_quality, write_json
 from pagecomposer.spec.load import _shown, load_issue
 from pagecomposer.spec.model import IssueSpec
@@ -55,14 +57,21 @@ def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
     return issue, [compose_page(page, stories, issue) for page in issue.pages]
 
 
-def _pdfx_finisher(issue: IssueSpec, page: PageResult, version: str):
-    """PDF/X keys for one page's file, from its layout's print settings and the issue's metadata."""
+def _finisher(issue: IssueSpec, page: PageResult, version: str):
+    """What is done to a page's file after reportlab: PDF ads placed as vectors, then the PDF/X keys
+    from the layout's print settings and the issue's metadata."""
     settings = page.grid.layout.print
     intent = OutputIntent(settings.output_condition, settings.output_condition_info, settings.icc_profile)
     date, xmp_date = pdf_dates(issue.date)
     title = " ".join(part for part in (issue.paper, issue.date, page.display.id) if part)
     info = DocumentInfo(title=title, author=issue.paper or "pagecomposer", date=date, xmp_date=xmp_date)
-    return lambda path: apply_pdfx(path, version, intent, info)
+    display = page.display
+    pdf_pictures = [item for item in display.items if isinstance(item, Picture) and item.kind == "pdf"]
+
+    def finish(path: Path) -> None:
+        place_pdf_pictures(path, pdf_pictures, display.trim_height, display.bleed)
+        apply_pdfx(path, version, intent, info)
+    return finish
 
 
 def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = False) -> BuildResult:
@@ -71,7 +80,7 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
     outputs = []
     for page in pages:
         target = out_dir / f"{page.display.id}.pdf"
-        write_pdf([page.display], target, finish=_pdfx_finisher(issue, page, pdfx))
+        write_pdf([page.display], target, finish=_finisher(issue, page, pdfx))
         outputs.append(target)
     warnings = [w for page in pages for w in page.warnings]
     quality = [story_quality(page.display.id, story.article, story.flow) for page in pages for story in page.stories]

@@ -68,7 +68,20 @@ class Rule:
     width: float
 
 
-Item = GlyphRun | Box | Rule
+@dataclass(frozen=True)
+class Picture:
+    """A photo or an ad file: a raster image (JPEG, PNG, TIFF) or a page of a PDF, placed so that its
+    visible part (`crop`, fractions of the source) fills `placed`, clipped to `frame`."""
+
+    path: str
+    kind: str  # raster | pdf
+    frame: tuple[float, float, float, float]  # x, y, width, height: what is shown
+    placed: tuple[float, float, float, float]  # where the (cropped) source lands; may overhang the frame
+    crop: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)  # left, top, right, bottom of the source
+    convert_rgb: str | None = None  # ICC profile to convert RGB pixels to CMYK through, if allowed
+
+
+Item = GlyphRun | Box | Rule | Picture
 
 
 @dataclass

@@ -9,8 +9,9 @@ from pagecomposer.layout.blocks import ad_items, folio_items, headline_items, ru
 from pagecomposer.layout.flow import FlowResult, StoryFlow, Warning
 from pagecomposer.layout.grid import PageGrid
 from pagecomposer.spec.model import (
-    AdElement, FolioElement, HeadlineElement, IssueSpec, PageSpec, RuleElement, StoryElement,
+    AdElement, FolioElement, HeadlineElement, ImageElement, IssueSpec, PageSpec, RuleElement, StoryElement,
 )
+from pagecomposer.layout.pictures import image_items, picture
 from pagecomposer.story.model import Story
 from pagecomposer.text.fonts import FontSet
 
@@ -65,8 +66,14 @@ def compose_page(page: PageSpec, stories: dict[str, Story], issue: IssueSpec) ->
     result = PageResult(display, grid)
     flow = StoryFlow(grid, fonts, layout.styles, layout.swatches)
     for element in page.elements:
-        if isinstance(element, AdElement):
+        if isinstance(element, AdElement) and element.file is not None:
+            display.items.append(picture(element.file, grid.area_rect(element.area), (0.0, 0.0, 1.0, 1.0),
+                                         element.fit, layout, element.area.where, f"ad '{element.name}'",
+                                         result.warnings))
+        elif isinstance(element, AdElement):
             display.items += ad_items(element, grid, layout, fonts, result.warnings)
+        elif isinstance(element, ImageElement):
+            display.items += image_items(element, grid, layout, fonts, result.warnings)
         elif isinstance(element, HeadlineElement):
             display.items += headline_items(element, stories[element.article], grid, layout, fonts, result.warnings)
         elif isinstance(element, RuleElement):

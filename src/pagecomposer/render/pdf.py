@@ -19,7 +19,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.pdfgen.canvas import Canvas
 
-from pagecomposer.display import Box, GlyphRun, Ink, PageDisplay, Rule
+from reportlab.lib.utils import ImageReader
+
+from pagecomposer.display import Box, GlyphRun, Ink, PageDisplay, Picture, Rule
+from pagecomposer.render.pictures import load_raster
 from pagecomposer.text.fonts import load_face
 
 # Consecutive glyphs whose spacing differs by less than this share one Tc (character spacing) run.
@@ -64,6 +67,20 @@ class _PageCanvas:
                 self._rule(item)
             elif isinstance(item, GlyphRun):
                 self._glyphs(item)
+            elif isinstance(item, Picture) and item.kind == "raster":
+                self._raster(item)  # PDF pictures are placed afterwards (render/pictures.py)
+
+    def _raster(self, pic: Picture) -> None:
+        c = self.canvas
+        image = load_raster(pic.path, pic.crop, pic.convert_rgb)
+        c.saveState()
+        fx, fy, fw, fh = pic.frame
+        path = c.beginPath()
+        path.rect(self.x(fx), self.y(fy + fh), fw, fh)
+        c.clipPath(path, stroke=0, fill=0)
+        px, py, pw, ph = pic.placed
+        c.drawImage(ImageReader(image), self.x(px), self.y(py + ph), pw, ph)
+        c.restoreState()
 
     def _set_overprint(self, target, wanted: bool) -> None:
         """Fill overprint lives in the graphics state and outlasts a text object: set it every time it changes."""

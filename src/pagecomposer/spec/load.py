@@ -9,7 +9,7 @@ from pagecomposer.display import Ink
 from pagecomposer.errors import SourceLocation, SpecError
 from pagecomposer.spec import reader as r
 from pagecomposer.spec.model import (
-    AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, PrintSettings, IssueSpec, Layout, PageSpec, RuleElement,
+    AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, ImageElement, PrintSettings, IssueSpec, Layout, PageSpec, RuleElement,
     StoryElement, Style,
 )
 from pagecomposer.spec.yamlnodes import Node, load_yaml_file
@@ -162,7 +162,8 @@ _DEFAULTS = {"fonts": (), "size": 9.0, "color": "black", "bold_fonts": (), "alig
              "tracking": 0.0, "line_height": 1.0, "grid_lines": 0, "space_before": 0, "space_after": 0,
              "prohibition": "gb", "punctuation": "gb", "autospace": 0.25, "hanging": False, "breaker": "optimal"}
 
-REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "subtitle", "folio", "folio-section")
+REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "subtitle", "folio", "folio-section",
+                   "caption")
 
 
 def _find_font(name: str, search: list[Path]) -> Path | None:
@@ -235,7 +236,9 @@ def _check_fits(layout: Layout, where: Node) -> None:
 
 # --- issue ----------------------------------------------------------------------------------
 
-ELEMENT_TYPES = ("ad", "headline", "story", "rule", "folio")
+ELEMENT_TYPES = ("ad", "headline", "story", "rule", "folio", "image")
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf")
+FITS = ("fit", "fill")
 
 
 AREA_KEYS = ["columns", "lines", "x", "y", "width", "height"]
@@ -352,7 +355,8 @@ class _IssueLoader:
         return getattr(self, f"_{kind}")(node, layout)
 
     def _ad(self, node: Node, layout: Layout) -> AdElement:
-        a = r.MapReader(node, "ad", ["type", "name", *AREA_KEYS, "background", "border", "border_width", "text"])
+        a = r.MapReader(node, "ad", ["type", "name", *AREA_KEYS, "background", "border", "border_width", "text",
+                                     "file", "fit"])
 
         def ad_line(n: Node) -> AdLine:
             t = r.MapReader(n, "ad text line", ["text", "style", "color"], required=["text", "style"])
@@ -363,7 +367,34 @@ class _IssueLoader:
                          background=a.get("background", _swatch(layout), None),
                          border=a.get("border", _swatch(layout), None),
                          border_width=a.get("border_width", r.length(0, 20), 0.5),
-                         text=tuple(a.get("text", r.list_of(ad_line), [])))
+                         text=tuple(a.get("text", r.list_of(ad_line), [])),
+                         file=a.get("file", self._picture_file, None), fit=a.get("fit", r.choice(FITS), "fit"))
+
+    def _picture_file(self, node: Node) -> Path:
+        name = r.text(node)
+        path = (self.base / name).resolve()
+        if path.suffix.lower() not in PICTURE_SUFFIXES:
+            raise SpecError(f"'{name}' is not a picture this composer places", node.where,
+                            "use a PDF (ads), JPEG, PNG or TIFF file")
+        if not path.is_file():
+            raise SpecError(f"picture file '{name}' not found (looked for {_shown(path)})", node.where,
+                            "paths are relative to the issue file")
+        return path
+
+    def _image(self, node: Node, layout: Layout) -> ImageElement:
+        m = r.MapReader(node, "image", ["type", *AREA_KEYS, "file", "fit", "crop", "caption", "caption_lines"],
+                        required=["file"])
+        crop = (0.0, 0.0, 1.0, 1.0)
+        if m.has("crop"):
+            values = m.get("crop", r.list_of(r.number(0, 100)))
+            if len(values) != 4 or values[0] + values[2] >= 100 or values[1] + values[3] >= 100:
+                raise SpecError("crop is [left, top, right, bottom]: percent to cut from each side, leaving "
+                                "some picture", m.node_of("crop").where)
+            crop = (values[0] / 100, values[1] / 100, 1 - values[2] / 100, 1 - values[3] / 100)
+        return ImageElement(area=_area(node, m, layout), file=m.get("file", self._picture_file),
+                            fit=m.get("fit", r.choice(FITS), "fill"), crop=crop,
+                            caption=m.get("caption", r.text, ""),
+                            caption_lines=m.get("caption_lines", r.integer(0, 10), 0), where=node.where)
 
     def _headline(self, node: Node, layout: Layout) -> HeadlineElement:
         h = r.MapReader(node, "headline", ["type", "article", *AREA_KEYS, "headline_lines", "kicker_box",

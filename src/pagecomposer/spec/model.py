@@ -137,6 +137,21 @@ class AdElement:
     border: str | None
     border_width: float
     text: tuple[AdLine, ...]
+    file: Path | None = None  # an ad delivered as a file (PDF/X, JPEG, PNG, TIFF): placed as it is
+    fit: str = "fit"
+
+
+@dataclass(frozen=True)
+class ImageElement:
+    """A photo with its caption (图片说明) on the grid lines under it."""
+
+    area: Area
+    file: Path
+    fit: str  # fit (all of it, letterboxed) | fill (cover the frame, cut at its edges)
+    crop: tuple[float, float, float, float]  # left, top, right, bottom, fractions of the source
+    caption: str
+    caption_lines: int
+    where: SourceLocation | None = None
 
 
 @dataclass(frozen=True)
@@ -176,7 +191,7 @@ class FolioElement:
     where: SourceLocation | None = None
 
 
-Element = AdElement | HeadlineElement | StoryElement | RuleElement | FolioElement
+Element = AdElement | HeadlineElement | StoryElement | RuleElement | FolioElement | ImageElement
 
 
 @dataclass(frozen=True)
