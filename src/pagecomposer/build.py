@@ -11,6 +11,7 @@ from pagecomposer.layout.page import PageResult, compose_page
 from pagecomposer.render.pdf import write_pdf
 from pagecomposer.display import Picture
 from pagecomposer.render.pdfx import DocumentInfo, OutputIntent, apply_pdfx, pdf_dates
+from pagecomposer.render.marks import add_marks
 from pagecomposer.render.pictures import place_pdf_pictures
 from pagecomposer.report import StoryQuality, story_quality, write_json
 from pagecomposer.spec.load import _shown, load_issue
@@ -69,16 +70,21 @@ def _finisher(issue: IssueSpec, page: PageResult, version: str):
     pdf_pictures = [item for item in display.items if isinstance(item, Picture) and item.kind == "pdf"]
 
     def finish(path: Path) -> None:
-        place_pdf_pictures(path, pdf_pictures, display.trim_height, display.bleed)
+        place_pdf_pictures(path, pdf_pictures, display.trim_height, display.origin)
         apply_pdfx(path, version, intent, info)
     return finish
 
 
-def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = False) -> BuildResult:
+def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = False,
+          marks: tuple[str, ...] = ()) -> BuildResult:
     started = time.perf_counter()
     issue, pages = compose_issue(issue_path)
     outputs = []
     for page in pages:
+        if marks:
+            font = next(run.font_path for run in page.display.runs())
+            info = f"{issue.paper} {issue.date} {page.display.id}  pagecomposer  PDF/X-{pdfx}"
+            add_marks(page.display, marks, info, font)
         target = out_dir / f"{page.display.id}.pdf"
         write_pdf([page.display], target, finish=_finisher(issue, page, pdfx))
         outputs.append(target)

@@ -32,12 +32,20 @@ def main() -> None:
 @click.option("--pdfx", type=click.Choice(["1a", "4", "none"]), default="1a", show_default=True,
               help="PDF/X conformance of the pages: X-1a:2001, X-4, or plain PDF.")
 @click.option("--no-preflight", is_flag=True, help="Skip checking the written PDFs.")
-def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: bool) -> None:
+@click.option("--marks", default="", metavar="KINDS",
+              help="Printer's marks in a slug outside the bleed: any of crop,registration,colorbar,info.")
+def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: bool, marks: str) -> None:
     """Build every page of ISSUE (an issue.yaml) into OUT/<page>.pdf, then preflight them."""
     from pagecomposer.build import build as run_build
+    from pagecomposer.render.marks import parse_marks
 
     try:
-        result = run_build(issue, out_dir, pdfx=pdfx, preflight=not no_preflight)
+        mark_kinds = parse_marks(marks)
+    except ValueError as exc:
+        click.echo(f"error: --marks: {exc}", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    try:
+        result = run_build(issue, out_dir, pdfx=pdfx, preflight=not no_preflight, marks=mark_kinds)
     except PagecomposerError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)

@@ -69,6 +69,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Circle:
+    x: float  # centre
+    y: float
+    radius: float
+    color: CMYK
+    width: float
+
+
+@dataclass(frozen=True)
 class Picture:
     """A photo or an ad file: a raster image (JPEG, PNG, TIFF) or a page of a PDF, placed so that its
     visible part (`crop`, fractions of the source) fills `placed`, clipped to `frame`."""
@@ -81,7 +90,7 @@ class Picture:
     convert_rgb: str | None = None  # ICC profile to convert RGB pixels to CMYK through, if allowed
 
 
-Item = GlyphRun | Box | Rule | Picture
+Item = GlyphRun | Box | Rule | Picture | Circle
 
 
 @dataclass
@@ -91,6 +100,12 @@ class PageDisplay:
     trim_height: float
     bleed: float
     items: list[Item] = field(default_factory=list)
+    slug: float = 0.0  # room outside the bleed for printer's marks (0: the MediaBox is the BleedBox)
+
+    @property
+    def origin(self) -> float:
+        """Distance from the MediaBox edge to the trim edge."""
+        return self.bleed + self.slug
 
     def runs(self, role: str | None = None) -> list[GlyphRun]:
         return [i for i in self.items if isinstance(i, GlyphRun) and (role is None or i.role == role)]

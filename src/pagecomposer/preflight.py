@@ -281,6 +281,7 @@ def check_ink(path: Path, report: Report, ink_limit: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         pattern = str(Path(folder) / "page-%03d.tif")
         result = subprocess.run([gs, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiff32nc",
+                                 "-dUseBleedBox",  # the printed product: marks in the slug are cut off
                                  f"-r{COVERAGE_DPI}", "-dOverprint=/simulate", f"-sOutputFile={pattern}", str(path)],
                                 capture_output=True, text=True)
         if result.returncode != 0:

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from reportlab.lib.utils import ImageReader
 
-from pagecomposer.display import Box, GlyphRun, Ink, PageDisplay, Picture, Rule
+from pagecomposer.display import Box, Circle, GlyphRun, Ink, PageDisplay, Picture, Rule
 from pagecomposer.render.pictures import load_raster
 from pagecomposer.text.fonts import load_face
 
@@ -50,14 +50,14 @@ class _PageCanvas:
     def __init__(self, canvas: Canvas, page: PageDisplay):
         self.canvas = canvas
         self.page = page
-        self.bleed = page.bleed
+        self.origin = page.origin
         self.overprint = False  # the fill overprint now in the graphics state
 
     def x(self, x: float) -> float:
-        return self.bleed + x
+        return self.origin + x
 
     def y(self, y: float) -> float:
-        return self.bleed + self.page.trim_height - y
+        return self.origin + self.page.trim_height - y
 
     def draw(self) -> None:
         for item in self.page.items:
@@ -67,6 +67,10 @@ class _PageCanvas:
                 self._rule(item)
             elif isinstance(item, GlyphRun):
                 self._glyphs(item)
+            elif isinstance(item, Circle):
+                self.canvas.setStrokeColor(_color(item.color))
+                self.canvas.setLineWidth(item.width)
+                self.canvas.circle(self.x(item.x), self.y(item.y), item.radius, stroke=1, fill=0)
             elif isinstance(item, Picture) and item.kind == "raster":
                 self._raster(item)  # PDF pictures are placed afterwards (render/pictures.py)
 
@@ -148,11 +152,12 @@ def write_pdf(pages: list[PageDisplay], path: Path, finish=None) -> None:
         canvas.setCreator("pagecomposer")
         canvas.setProducer("pagecomposer (reportlab)")
         for page in pages:
-            width = page.trim_width + 2 * page.bleed
-            height = page.trim_height + 2 * page.bleed
+            origin = page.origin
+            width = page.trim_width + 2 * origin
+            height = page.trim_height + 2 * origin
             canvas.setPageSize((width, height))
-            canvas.setTrimBox([page.bleed, page.bleed, page.bleed + page.trim_width, page.bleed + page.trim_height])
-            canvas.setBleedBox([0, 0, width, height])
+            canvas.setTrimBox([origin, origin, origin + page.trim_width, origin + page.trim_height])
+            canvas.setBleedBox([page.slug, page.slug, width - page.slug, height - page.slug])
             _PageCanvas(canvas, page).draw()
             canvas.showPage()
         canvas.save()

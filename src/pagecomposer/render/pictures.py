@@ -40,8 +40,10 @@ def load_raster(path: str, crop: tuple[float, float, float, float], convert_rgb:
     return image
 
 
-def place_pdf_pictures(path: Path, pictures: list[Picture], trim_height: float, bleed: float) -> None:
-    """Draw each PDF picture into its frame on the (single) page of the file at path."""
+def place_pdf_pictures(path: Path, pictures: list[Picture], trim_height: float, origin: float) -> None:
+    """Draw each PDF picture into its frame on the (single) page of the file at path; `origin` is the
+    distance from the MediaBox edge to the trim (bleed plus any slug)."""
+    bleed = origin
     if not pictures:
         return
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:

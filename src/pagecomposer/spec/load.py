@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pagecomposer import resources
@@ -70,6 +71,9 @@ def _read_cmyk(node: Node) -> Ink:
     if node.is_map:
         m = r.MapReader(node, "spot colour", ["cmyk", "spot"], required=["cmyk", "spot"])
         spot = m.get("spot", r.text)
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _.-]*", spot):
+            raise SpecError(f"spot colour name '{spot}' must be plain ASCII (letters, digits, - _ .)",
+                            m.node_of("spot").where, "name it as the plant's ink is named, e.g. Masthead-Red")
         node = m.node_of("cmyk")
     values = r.list_of(r.number(0, 100))(node)
     if len(values) != 4:
