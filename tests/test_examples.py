@@ -28,7 +28,7 @@ MAX_MEAN_STRETCH = 0.03
 @pytest.fixture(scope="module", params=ISSUES, ids=[p.parent.name for p in ISSUES])
 def built(request, tmp_path_factory):
     out = tmp_path_factory.mktemp(request.param.parent.name)
-    result = build(request.param, out)
+    result = build(request.param, out, preflight=True)
     pages = []
     for page, pdf in zip(result.pages, result.outputs):
         pages.append((page, read_chars(pdf, page.display.bleed)))
@@ -47,6 +47,12 @@ def _story_pdf_lines(page, chars):
             right = left + page.grid.grid.column_width
             by_baseline = lines_by_baseline(body, left, right)
             yield placed, by_baseline[round(placed.baseline, 3)]
+
+
+def test_every_page_passes_preflight(built):
+    result, _ = built
+    assert result.preflight and all(report.passed for report in result.preflight), \
+        "\n".join(r.table() for r in result.preflight if not r.passed)
 
 
 def test_nothing_overset(built):
