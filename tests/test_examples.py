@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,16 @@ def test_every_glyph_where_the_display_list_put_it(built):
         actual = sorted((round(c.baseline, 1), c.x0, c.text) for c in chars if not in_placed_pdf(page, c))
         assert len(actual) == len(expected)
         assert all(a[2] == e[2] and abs(a[1] - e[1]) <= 0.02 for a, e in zip(actual, expected))
+
+
+@pytest.mark.skipif(not all(shutil.which(t) for t in ("qpdf", "pdffonts", "gs")), reason="needs qpdf, poppler, gs")
+def test_plant_tools_accept_every_page(built):
+    result, _ = built
+    for path in result.outputs:
+        check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.splitlines()[2:]
+        assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+        render = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", str(path)],
+                                capture_output=True, text=True)
+        assert render.returncode == 0 and render.stdout.strip() == "" and render.stderr.strip() == "", render.stderr
