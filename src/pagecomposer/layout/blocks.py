@@ -10,7 +10,9 @@ from pagecomposer.layout.display_text import DisplayLine, set_display_line
 from pagecomposer.layout.flow import Warning
 from pagecomposer.layout.grid import PageGrid, Rect
 from pagecomposer.layout.runs import line_items
-from pagecomposer.spec.model import AdElement, FolioElement, HeadlineElement, Layout, RuleElement
+from pagecomposer.spec.model import (
+    AdElement, FolioElement, HeadlineElement, IssueSpec, Layout, MastheadElement, PageSpec, RuleElement,
+)
 from pagecomposer.story.model import Story
 from pagecomposer.text.fonts import FontSet
 
@@ -127,23 +129,48 @@ def chinese_date(iso: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]}"
 
 
-def folio_items(folio: FolioElement, page_id: str, paper: str, issue_date: str, grid: PageGrid, layout: Layout,
+def folio_items(folio: FolioElement, page: PageSpec, issue: IssueSpec, grid: PageGrid, layout: Layout,
                 fonts: FontSet, warnings: list[Warning]) -> list:
-    """The 版头 in the top margin: page number and section at the left, paper, date and credits at the
-    right, over a thick-and-thin rule (文武线) that closes the margin above the type area."""
+    """The 版头 in the top margin, over a thick-and-thin rule (文武线): page id and section on the
+    page's outer side (left on an even page, right on an odd one), paper, date and credits on the
+    inner side, so facing pages mirror each other."""
     left = layout.type_area_left
     width = layout.grid.type_area_width
     rule_y = layout.type_area_top - layout.grid.body_size * 1.5
     color = layout.swatches[folio.color]
-    label = set_display_line(f"{page_id}\u3000{folio.section}", layout.styles["folio-section"], fonts, width, "left")
-    details = "\u3000".join(part for part in (paper, chinese_date(issue_date), folio.credits) if part)
-    info = set_display_line(details, layout.styles["folio"], fonts, width - label.line.natural_width, "right")
-    for dl, what in ((label, "folio"), (info, "folio")):
-        _warn_line(dl, what, folio.where, warnings)
+    even = page.number % 2 == 0
+    label_text = f"{page.id}\u3000{folio.section}" if even else f"{folio.section}\u3000{page.id}"
+    label = set_display_line(label_text, layout.styles["folio-section"], fonts, width, "left" if even else "right")
+    details = "\u3000".join(part for part in (issue.paper, chinese_date(issue.date), folio.credits) if part)
+    room = width - label.line.natural_width
+    info = set_display_line(details, layout.styles["folio"], fonts, room, "right" if even else "left")
+    for dl in (label, info):
+        _warn_line(dl, "folio", folio.where, warnings)
     baseline = rule_y - layout.grid.body_size * 0.8
     items: list = []
     items += line_items(label.line, left, baseline, fonts, layout.swatches, "folio", folio.color)
-    items += line_items(info.line, left + label.line.natural_width, baseline, fonts, layout.swatches, "folio")
+    items += line_items(info.line, left + (label.line.natural_width if even else 0.0), baseline, fonts,
+                        layout.swatches, "folio")
     items.append(Rule(left, rule_y, left + width, rule_y, color, 1.5))
     items.append(Rule(left, rule_y + 2.5, left + width, rule_y + 2.5, color, 0.4))
+    return items
+
+
+def masthead_items(masthead: MastheadElement, issue: IssueSpec, page_count: int, grid: PageGrid, layout: Layout,
+                   fonts: FontSet, warnings: list[Warning]) -> list:
+    """The 报头: the paper's name large on the left; date, issue number, page count and weather
+    stacked at the right of its area."""
+    rect = grid.area_rect(masthead.area)
+    name_style = layout.styles["masthead"]
+    name = set_display_line(issue.paper or "报名", name_style, fonts, rect.width * 0.62, "left")
+    _warn_line(name, "masthead", masthead.where, warnings)
+    info_style = layout.styles["masthead-info"]
+    facts = [chinese_date(issue.date), f"第{issue.issue_number}期" if issue.issue_number else "",
+             f"今日{page_count}版", issue.weather]
+    info_lines = [set_display_line(text, info_style, fonts, rect.width * 0.36, "left") for text in facts if text]
+    name_rect = Rect(rect.x, rect.y, rect.width * 0.62, rect.height)
+    info_rect = Rect(rect.x + rect.width * 0.64, rect.y, rect.width * 0.36, rect.height)
+    items = _stack([name], [], name_rect, fonts, layout, ["masthead"], [masthead.color])
+    items += _stack(info_lines, [0.0] * (len(info_lines) - 1), info_rect, fonts, layout,
+                    ["masthead"] * len(info_lines), [None] * len(info_lines))
     return items

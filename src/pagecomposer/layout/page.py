@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pagecomposer.display import PageDisplay
-from pagecomposer.layout.blocks import ad_items, folio_items, headline_items, rule_items
+from pagecomposer.layout.blocks import ad_items, folio_items, headline_items, masthead_items, rule_items
 from pagecomposer.layout.flow import FlowResult, StoryFlow, Warning
 from pagecomposer.layout.grid import PageGrid
 from pagecomposer.spec.model import (
-    AdElement, FolioElement, HeadlineElement, ImageElement, IssueSpec, PageSpec, RuleElement, StoryElement,
+    AdElement, FolioElement, HeadlineElement, ImageElement, IssueSpec, MastheadElement, PageSpec, RuleElement,
+    StoryElement,
 )
 from pagecomposer.layout.pictures import image_items, picture
 from pagecomposer.story.model import Story
@@ -79,8 +80,9 @@ def compose_page(page: PageSpec, stories: dict[str, Story], issue: IssueSpec) ->
         elif isinstance(element, RuleElement):
             display.items += rule_items(element, grid, layout)
         elif isinstance(element, FolioElement):
-            display.items += folio_items(element, page.id, issue.paper, issue.date, grid, layout, fonts,
-                                         result.warnings)
+            display.items += folio_items(element, page, issue, grid, layout, fonts, result.warnings)
+        elif isinstance(element, MastheadElement):
+            display.items += masthead_items(element, issue, len(issue.pages), grid, layout, fonts, result.warnings)
         elif isinstance(element, StoryElement):
             story = stories[element.article]
             flowed = _flow_story(flow, grid, story.body_blocks(with_byline=element.byline == "end"), element)

@@ -10,7 +10,7 @@ from pagecomposer.display import Ink
 from pagecomposer.errors import SourceLocation, SpecError
 from pagecomposer.spec import reader as r
 from pagecomposer.spec.model import (
-    AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, ImageElement, PrintSettings, IssueSpec, Layout, PageSpec, RuleElement,
+    AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, ImageElement, MastheadElement, PrintSettings, IssueSpec, Layout, PageSpec, RuleElement,
     StoryElement, Style,
 )
 from pagecomposer.spec.yamlnodes import Node, load_yaml_file
@@ -167,7 +167,7 @@ _DEFAULTS = {"fonts": (), "size": 9.0, "color": "black", "bold_fonts": (), "alig
              "prohibition": "gb", "punctuation": "gb", "autospace": 0.25, "hanging": False, "breaker": "optimal"}
 
 REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "subtitle", "folio", "folio-section",
-                   "caption")
+                   "caption", "masthead", "masthead-info", "jump")
 
 
 def _find_font(name: str, search: list[Path]) -> Path | None:
@@ -178,10 +178,45 @@ def _find_font(name: str, search: list[Path]) -> Path | None:
     return None
 
 
-def load_layout(path: Path) -> Layout:
+LAYOUT_KEYS = ["base", "name", "source", "page", "grid", "fonts", "swatches", "styles", "print", "templates"]
+MERGED_SECTIONS = ("page", "grid", "fonts", "swatches", "styles", "print", "templates")
+
+
+def _merge(base: Node, child: Node) -> Node:
+    """A preset built on another layout: its sections' entries replace the base's, one level deep,
+    so a tabloid can change the page and grid and keep the broadsheet's fonts, colours and styles.
+    Every value keeps the file and line it was written at."""
+    values = dict(base.value)
+    keys = dict(base.key_where)
+    for key, node in child.value.items():
+        if key in MERGED_SECTIONS and key in values and node.is_map and values[key].is_map:
+            node = Node({**values[key].value, **node.value}, node.where,
+                        {**values[key].key_where, **node.key_where})
+        values[key] = node
+        keys[key] = child.key_where[key]
+    values.pop("base", None)
+    return Node(values, child.where, keys)
+
+
+def _layout_root(path: Path, seen: tuple[Path, ...] = ()) -> Node:
     root = load_yaml_file(path, _shown(path))
-    top = r.MapReader(root, "layout", ["name", "source", "page", "grid", "fonts", "swatches", "styles", "print"],
-                      required=["name", "page", "grid", "fonts", "swatches", "styles"])
+    if not root.is_map or "base" not in root.value:
+        return root
+    base_node = root.value["base"]
+    base_path = (path.parent / f"{r.text(base_node)}.yaml").resolve()
+    if not base_path.is_file():
+        base_path = resources.layouts_dir() / f"{r.text(base_node)}.yaml"
+    if not base_path.is_file():
+        raise SpecError(f"base layout '{r.text(base_node)}' not found", base_node.where,
+                        "name a layout file beside this one, without .yaml")
+    if base_path in seen:
+        raise SpecError("layouts are based on each other in a circle", base_node.where)
+    return _merge(_layout_root(base_path, seen + (path.resolve(),)), root)
+
+
+def load_layout(path: Path) -> Layout:
+    root = _layout_root(path)
+    top = r.MapReader(root, "layout", LAYOUT_KEYS, required=["name", "page", "grid", "fonts", "swatches", "styles"])
     page = r.MapReader(top.node_of("page"), "page", ["trim", "bleed", "margins"], required=["trim", "margins"])
     trim = r.MapReader(page.node_of("trim"), "trim", ["width", "height"], required=["width", "height"])
     margins = r.MapReader(page.node_of("margins"), "margins", ["top", "left"], required=["top", "left"])
@@ -222,9 +257,25 @@ def load_layout(path: Path) -> Layout:
         trim_width=trim.get("width", r.length(50, 2000)), trim_height=trim.get("height", r.length(50, 3000)),
         bleed=page.get("bleed", r.length(0, 30), 3 * 72 / 25.4),
         margin_top=margins.get("top", r.length(0)), margin_left=margins.get("left", r.length(0)),
-        grid=grid, fonts=fonts, swatches=swatches, styles=styles, print=print_settings)
+        grid=grid, fonts=fonts, swatches=swatches, styles=styles, print=print_settings,
+        templates=_read_templates(top.node_of("templates") if top.has("templates") else None))
     _check_fits(layout, page.node)
     return layout
+
+
+def _read_templates(node: Node | None) -> dict[str, tuple[Node, ...]]:
+    """Named lists of page elements (a front page's masthead, an inner page's folio). They are read
+    as elements when a page uses them, with the page's own checks and messages."""
+    if node is None:
+        return {}
+    if not node.is_map:
+        raise SpecError("templates must map template names to lists of elements", node.where)
+    templates = {}
+    for name, elements in node.value.items():
+        if not elements.is_list:
+            raise SpecError(f"template '{name}' must be a list of elements", elements.where)
+        templates[name] = tuple(elements.value)
+    return templates
 
 
 def _check_fits(layout: Layout, where: Node) -> None:
@@ -240,7 +291,7 @@ def _check_fits(layout: Layout, where: Node) -> None:
 
 # --- issue ----------------------------------------------------------------------------------
 
-ELEMENT_TYPES = ("ad", "headline", "story", "rule", "folio", "image")
+ELEMENT_TYPES = ("ad", "headline", "story", "rule", "folio", "image", "masthead")
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf")
 FITS = ("fit", "fill")
 
@@ -306,10 +357,12 @@ class _IssueLoader:
         self.base = path.parent
         self.layouts: dict[Path, Layout] = {}
         self.articles: dict[str, Path] = {}
+        self._pages_seen: list[str] = []
 
     def load(self) -> IssueSpec:
         root = load_yaml_file(self.path, _shown(self.path))
-        top = r.MapReader(root, "issue", ["paper", "date", "layouts", "articles", "pages"], required=["pages"])
+        top = r.MapReader(root, "issue", ["paper", "date", "issue_number", "weather", "layouts", "articles", "pages"],
+                          required=["pages"])
         self.layout_dirs = [self.base / "layouts"]
         if top.has("layouts"):
             self.layout_dirs.insert(0, self.base / top.get("layouts", r.text))
@@ -322,7 +375,8 @@ class _IssueLoader:
                 raise SpecError(f"page id '{page.id}' is used twice", page.where, "give each page its own id")
             seen[page.id] = page
         return IssueSpec(path=self.path, paper=top.get("paper", r.text, ""), date=top.get("date", r.text, ""),
-                         pages=tuple(pages), articles=self.articles)
+                         pages=tuple(pages), articles=self.articles,
+                         issue_number=top.get("issue_number", r.text, ""), weather=top.get("weather", r.text, ""))
 
     def _layout(self, node: Node) -> Layout:
         name = r.text(node)
@@ -347,10 +401,25 @@ class _IssueLoader:
         return name
 
     def _page(self, node: Node) -> PageSpec:
-        p = r.MapReader(node, "page", ["id", "layout", "elements"], required=["id", "layout", "elements"])
+        p = r.MapReader(node, "page", ["id", "layout", "template", "number", "elements"], required=["id", "layout"])
         layout = p.get("layout", self._layout)
-        elements = p.get("elements", r.list_of(lambda n: self._element(n, layout)))
-        return PageSpec(id=p.get("id", r.text), layout=layout, elements=tuple(elements), where=node.where)
+        page_id = p.get("id", r.text)
+        elements = []
+        if p.has("template"):
+            name = p.get("template", r.text)
+            if name not in layout.templates:
+                raise r.unknown_name_error("template", name, layout.templates, p.node_of("template"))
+            elements += [self._element(n, layout) for n in layout.templates[name]]
+        elements += p.get("elements", r.list_of(lambda n: self._element(n, layout)), [])
+        digits = "".join(ch for ch in page_id if ch.isdigit())
+        number = p.get("number", r.integer(1, 999), int(digits) if digits else len(self._pages_seen) + 1)
+        self._pages_seen.append(page_id)
+        return PageSpec(id=page_id, layout=layout, elements=tuple(elements), where=node.where, number=number)
+
+    def _masthead(self, node: Node, layout: Layout) -> MastheadElement:
+        m = r.MapReader(node, "masthead", ["type", *AREA_KEYS, "color"])
+        return MastheadElement(area=_area(node, m, layout), color=m.get("color", _swatch(layout), "black"),
+                               where=node.where)
 
     def _element(self, node: Node, layout: Layout):
         if not node.is_map or "type" not in node.value:

@@ -99,6 +99,7 @@ class Layout:
     styles: dict[str, Style]
     source: str = ""  # where the figures come from (for the docs and the report)
     print: PrintSettings = field(default_factory=lambda: PrintSettings())
+    templates: dict = field(default_factory=dict)  # name -> element nodes (spec.yamlnodes.Node)
 
     @property
     def type_area_left(self) -> float:
@@ -191,7 +192,19 @@ class FolioElement:
     where: SourceLocation | None = None
 
 
-Element = AdElement | HeadlineElement | StoryElement | RuleElement | FolioElement | ImageElement
+
+
+@dataclass(frozen=True)
+class MastheadElement:
+    """The front page's 报头: the paper's name, and beside it the date, issue number, page count and
+    weather (the ear ad slots, 报眼, are ordinary ads placed beside it)."""
+
+    area: Area
+    color: str
+    where: SourceLocation | None = None
+
+
+Element = AdElement | HeadlineElement | StoryElement | RuleElement | FolioElement | ImageElement | MastheadElement
 
 
 @dataclass(frozen=True)
@@ -200,6 +213,7 @@ class PageSpec:
     layout: Layout
     elements: tuple[Element, ...]
     where: SourceLocation | None = None
+    number: int = 1  # the page's number in the edition (第X版), from `number:` or the digits of its id
 
 
 @dataclass(frozen=True)
@@ -209,3 +223,5 @@ class IssueSpec:
     date: str
     pages: tuple[PageSpec, ...]
     articles: dict[str, Path] = field(default_factory=dict)  # article name -> file
+    issue_number: str = ""  # 第…期
+    weather: str = ""
