@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pagecomposer.layout.flow import Warning
-from pagecomposer.layout.page import PageResult, compose_page
+from pagecomposer.layout.page import PageResult, compose_issue_pages
 from pagecomposer.render.pdf import write_pdf
 from pagecomposer.display import Picture
 from pagecomposer.render.pdfx import DocumentInfo, OutputIntent, apply_pdfx, pdf_dates
@@ -55,7 +55,7 @@ def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
     """Everything up to the display lists (what tests and previews inspect)."""
     issue = load_issue(issue_path)
     stories = load_stories(issue)
-    return issue, [compose_page(page, stories, issue) for page in issue.pages]
+    return issue, compose_issue_pages(issue, stories)
 
 
 def _finisher(issue: IssueSpec, page: PageResult, version: str):

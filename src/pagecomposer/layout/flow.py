@@ -52,6 +52,7 @@ class Warning:
 @dataclass
 class FlowResult:
     items: list = field(default_factory=list)  # glyph runs and dash rules, for the display list
+    column_items: dict = field(default_factory=dict)  # the same, by column index (a story may span pages)
     lines: list[PlacedLine] = field(default_factory=list)
     overset_chars: int = 0  # source characters (spaces included) that did not fit
     overset_lines: int = 0  # about how many lines they would take at the last column's measure
@@ -64,31 +65,64 @@ class FlowResult:
 
 
 class _Cursor:
-    """Where the next line goes: a column and a grid line in it."""
+    """Where the next line goes: a column and a free grid line in it (lines under a picture are
+    not free: the text wraps around it)."""
 
     def __init__(self, columns: list[Column]):
         self.columns = columns
         self.index = 0
         self.line = columns[0].first_line if columns else 0
+        self._skip_blocked()
 
     @property
     def column(self) -> Column | None:
         return self.columns[self.index] if self.index < len(self.columns) else None
 
+    def _skip_blocked(self) -> None:
+        while self.column is not None:
+            column = self.column
+            while self.line <= column.last_line and self.line in column.blocked:
+                self.line += 1
+            if self.line <= column.last_line:
+                return
+            self.index += 1
+            if self.column is not None:
+                self.line = self.column.first_line
+
     def lines_left(self) -> int:
         column = self.column
-        return column.last_line - self.line + 1 if column else 0
+        if column is None:
+            return 0
+        return sum(1 for line in range(self.line, column.last_line + 1) if line not in column.blocked)
+
+    def contiguous(self) -> int:
+        """Free lines from here before the next picture or the column foot."""
+        column = self.column
+        count = 0
+        while column is not None and column.free(self.line + count):
+            count += 1
+        return count
 
     def at_column_top(self) -> bool:
         column = self.column
-        return column is not None and self.line == column.first_line
+        return column is not None and all(line in column.blocked for line in range(column.first_line, self.line))
+
+    def advance(self, lines: int = 1) -> None:
+        """Down `lines` lines in this column, and past any picture there (the column itself is only
+        left by ensure_room or next_column, so callers keep their count of the lines set here)."""
+        self.line += lines
+        column = self.column
+        while column is not None and self.line <= column.last_line and self.line in column.blocked:
+            self.line += 1
 
     def next_column(self) -> None:
         self.index += 1
         if self.column:
             self.line = self.column.first_line
+            self._skip_blocked()
 
     def ensure_room(self, lines: int = 1) -> bool:
+        self._skip_blocked()
         while self.column and self.lines_left() < lines:
             self.next_column()
         return self.column is not None
@@ -145,7 +179,7 @@ class StoryFlow:
         paragraph = self._shape(block, style, result, phrase_breaks_only=block.kind == "byline")
         result.fallback_chars += paragraph.fallbacks
         if style.space_before and not cursor.at_column_top():
-            cursor.line += style.space_before
+            cursor.advance(style.space_before)
         start = 0
         count = len(paragraph.glyphs)
         breaks: list[Break] = []
@@ -185,15 +219,21 @@ class StoryFlow:
                         f"({line.stretch_per_gap / style.size:.0%} between characters): '{line.text}'",
                         "an unbreakable run (a URL, a long number) leaves too few gaps; edit the copy"))
                 baseline = self.grid.baseline(cursor.line)
-                result.items.extend(line_items(line, column.x, baseline, self.fonts, self.swatches, block.kind))
+                self._emit(result, cursor.index,
+                           line_items(line, column.x, baseline, self.fonts, self.swatches, block.kind))
                 result.lines.append(PlacedLine(line, block.kind, cursor.index, cursor.line, column.x, baseline))
                 result.set_chars += brk.end - start  # source characters consumed, spaces included
-                cursor.line += 1
+                cursor.advance(1)
                 start = brk.end
             breaks = breaks[take:]
             if start < count:
                 cursor.next_column()
         return True
+
+    @staticmethod
+    def _emit(result: FlowResult, column: int, items: list) -> None:
+        result.items.extend(items)
+        result.column_items.setdefault(column, []).extend(items)
 
     def _lines_for_column(self, remaining: int, cursor: _Cursor, first: bool, result: FlowResult) -> int:
         """How many of a paragraph's remaining lines go into this column (widow and orphan control).
@@ -250,8 +290,13 @@ class StoryFlow:
             body_lines = max(style.grid_lines, math.ceil((text_height + gap) / pitch))
             before = 0 if cursor.at_column_top() else style.space_before
             needed = before + body_lines + style.space_after + HEADING_KEEP_LINES
-            if cursor.lines_left() >= needed or cursor.at_column_top() and cursor.lines_left() >= body_lines:
+            fits = cursor.lines_left() >= needed or cursor.at_column_top() and cursor.lines_left() >= body_lines
+            if fits and cursor.contiguous() >= before + body_lines:
                 break
+            if fits:  # room in the column, but a picture is in the way: set the heading below it
+                cursor.advance(max(1, cursor.contiguous()))
+                if cursor.column is not None and cursor.line <= cursor.column.last_line:
+                    continue
             cursor.next_column()
         cursor.line += before
         block_top = self.grid.line_top(cursor.line)
@@ -262,8 +307,8 @@ class StoryFlow:
             # Centre each line's em box in its share of the block.
             em_top = top + i * line_advance + (line_advance - style.size) / 2
             baseline = em_top + face.ascent * style.size
-            result.items.extend(line_items(line, column.x, baseline, self.fonts, self.swatches, "heading"))
+            self._emit(result, cursor.index, line_items(line, column.x, baseline, self.fonts, self.swatches, "heading"))
             result.lines.append(PlacedLine(line, "heading", cursor.index, 0, column.x, baseline))
         result.set_chars += len(block.text)
-        cursor.line += body_lines + style.space_after
+        cursor.advance(body_lines + style.space_after)
         return True

@@ -31,6 +31,11 @@ class Column:
     width: float
     first_line: int
     last_line: int
+    page: str = ""  # the page it is on (a story may continue on another page)
+    blocked: frozenset[int] = frozenset()  # grid lines a picture or box takes (text wraps around them)
+
+    def free(self, line: int) -> bool:
+        return self.first_line <= line <= self.last_line and line not in self.blocked
 
 
 class PageGrid:
@@ -67,5 +72,22 @@ class PageGrid:
         return Rect(left, top, right - left, self.line_bottom(area.lines[1]) - top)
 
     def frame_columns(self, area: Area) -> list[Column]:
-        return [Column(self.column_left(c), self.grid.column_width, area.lines[0], area.lines[1])
-                for c in range(area.columns[0], area.columns[1] + 1)]
+        """The text columns of a frame: its basic columns, grouped into 长栏 (span) or re-divided
+        into 破栏 (split). Widths are always whole characters; a split's remainder widens gutters."""
+        g = self.grid
+        first, last = area.columns
+        lines = area.lines
+        if area.split:
+            count = last - first + 1
+            total = count * g.chars_per_column + (count - 1) * g.gutter_chars  # characters across the area
+            width = (total - (area.split - 1) * g.gutter_chars) // area.split
+            extra = total - area.split * width - (area.split - 1) * g.gutter_chars
+            columns, x = [], self.column_left(first)
+            for index in range(area.split):
+                columns.append(Column(x, width * g.body_size, lines[0], lines[1]))
+                gutter = g.gutter_chars + (1 if index < extra else 0)
+                x += (width + gutter) * g.body_size
+            return columns
+        span = area.span
+        width = (span * g.chars_per_column + (span - 1) * g.gutter_chars) * g.body_size
+        return [Column(self.column_left(c), width, lines[0], lines[1]) for c in range(first, last + 1, span)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from pagecomposer import resources
@@ -479,18 +480,28 @@ class _IssueLoader:
                                rule_below=h.get("rule_below", _swatch(layout), None))
 
     def _story(self, node: Node, layout: Layout) -> StoryElement:
-        s = r.MapReader(node, "story", ["type", "article", "frames", "byline", "balance"], required=["article", "frames"])
+        s = r.MapReader(node, "story", ["type", "article", "frames", "byline", "balance", "box"],
+                        required=["article", "frames"])
 
         def frame(n: Node) -> Area:
-            area = _area(n, r.MapReader(n, "frame", AREA_KEYS), layout)
+            f = r.MapReader(n, "frame", [*AREA_KEYS, "span", "split"])
+            area = _area(n, f, layout)
             if area.columns[0] == 0 or area.lines[0] == 0:
                 raise SpecError("this frame holds no whole column and grid line, so no text can flow in it",
                                 n.where, "make it at least one column wide and one line tall, on the grid")
-            return area
+            count = area.columns[1] - area.columns[0] + 1
+            span = f.get("span", r.integer(1, layout.grid.columns), 1)
+            split = f.get("split", r.integer(1, 3 * layout.grid.columns), 0)
+            if span > 1 and split:
+                raise SpecError("a frame is either 长栏 (span) or 破栏 (split), not both", n.where)
+            if count % span:
+                raise SpecError(f"{count} basic columns do not group into 长栏 of {span}", f.node_of("span").where,
+                                f"use a span that divides {count}")
+            return replace(area, span=span, split=split)
 
         return StoryElement(article=s.get("article", self._article), frames=tuple(s.get("frames", r.list_of(frame, 1))),
                             byline=s.get("byline", r.choice(("end", "none")), "end"), where=node.where,
-                            balance=s.get("balance", r.boolean, False))
+                            balance=s.get("balance", r.boolean, False), box=s.get("box", _swatch(layout), None))
 
     def _folio(self, node: Node, layout: Layout) -> FolioElement:
         f = r.MapReader(node, "folio", ["type", "section", "credits", "color"], required=["section"])

@@ -121,6 +121,8 @@ class Area:
     lines: tuple[int, int]
     where: SourceLocation | None = None
     rect: tuple[float, float, float, float] | None = None
+    span: int = 1  # 长栏: text columns each this many basic columns wide
+    split: int = 0  # 破栏: the area's basic columns re-divided into this many text columns (0: not split)
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ class StoryElement:
     byline: str  # end | none
     where: SourceLocation | None = None
     balance: bool = False  # 齐栏: shorten the last frame's columns evenly to what the text needs
+    box: str | None = None  # 框: a rule of this swatch around the story's frames
 
 
 @dataclass(frozen=True)
