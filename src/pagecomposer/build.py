@@ -11,6 +11,8 @@ from pagecomposer.layout.page import PageResult, compose_issue_pages
 from pagecomposer.render.pdf import write_pdf
 from pagecomposer.display import Picture
 from pagecomposer.render.pdfx import DocumentInfo, OutputIntent, apply_pdfx, pdf_dates
+from pagecomposer.errors import PagecomposerError
+from pagecomposer.render.combine import combine
 from pagecomposer.render.marks import add_marks
 from pagecomposer.render.pictures import place_pdf_pictures
 from pagecomposer.report import StoryQuality, story_quality, write_json
@@ -76,9 +78,17 @@ def _finisher(issue: IssueSpec, page: PageResult, version: str):
 
 
 def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = False,
-          marks: tuple[str, ...] = ()) -> BuildResult:
+          marks: tuple[str, ...] = (), only: tuple[str, ...] = ()) -> BuildResult:
+    """Build the issue's pages (or only the pages named: every page is still composed, so that
+    stories jumping between pages and their jump lines come out the same)."""
     started = time.perf_counter()
     issue, pages = compose_issue(issue_path)
+    unknown = [page_id for page_id in only if page_id not in {p.display.id for p in pages}]
+    if unknown:
+        raise PagecomposerError(f"--pages names page '{unknown[0]}', which the issue does not have",
+                                None, "pages: " + ", ".join(p.display.id for p in pages))
+    if only:
+        pages = [page for page in pages if page.display.id in only]
     outputs = []
     for page in pages:
         if marks:
@@ -88,6 +98,9 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
         target = out_dir / f"{page.display.id}.pdf"
         write_pdf([page.display], target, finish=_finisher(issue, page, pdfx))
         outputs.append(target)
+    if not only and len(outputs) > 1:
+        title = " ".join(part for part in (issue.paper, issue.date) if part) or "issue"
+        combine(outputs, out_dir / "issue.pdf", title)
     warnings = [w for page in pages for w in page.warnings]
     quality = [story_quality(page.display.id, story.article, story.flow) for page in pages for story in page.stories]
     result = BuildResult(issue, pages, outputs, time.perf_counter() - started, warnings, quality)

@@ -34,8 +34,10 @@ def main() -> None:
 @click.option("--no-preflight", is_flag=True, help="Skip checking the written PDFs.")
 @click.option("--marks", default="", metavar="KINDS",
               help="Printer's marks in a slug outside the bleed: any of crop,registration,colorbar,info.")
-def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: bool, marks: str) -> None:
-    """Build every page of ISSUE (an issue.yaml) into OUT/<page>.pdf, then preflight them."""
+@click.option("--pages", "only", default="", metavar="IDS", help="Build only these pages, e.g. A01,A03.")
+def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: bool, marks: str, only: str) -> None:
+    """Build every page of ISSUE (an issue.yaml) into OUT/<page>.pdf and the whole edition into
+    OUT/issue.pdf, then preflight them."""
     from pagecomposer.build import build as run_build
     from pagecomposer.render.marks import parse_marks
 
@@ -45,7 +47,8 @@ def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: boo
         click.echo(f"error: --marks: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)
     try:
-        result = run_build(issue, out_dir, pdfx=pdfx, preflight=not no_preflight, marks=mark_kinds)
+        page_ids = tuple(p.strip() for p in only.split(",") if p.strip())
+        result = run_build(issue, out_dir, pdfx=pdfx, preflight=not no_preflight, marks=mark_kinds, only=page_ids)
     except PagecomposerError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)
