@@ -165,3 +165,20 @@ def test_chinese_paragraphs_are_never_hyphenated(body, fonts):
     text = "我们用pagecomposer排版中文报纸，它把typesetting做得很细致，每一行都经过计算。" * 2
     lines = set_paragraph(shape([Run(text)], body, fonts), MEASURE)
     assert not any(line.hyphenated for line in lines)
+
+
+# --- headline fitting ------------------------------------------------------------------------
+
+def test_long_headline_is_condensed_then_reduced_within_the_style_limits(broadsheet, fonts):
+    from pagecomposer.layout.display_text import set_display_line
+    style = broadsheet.styles["headline"]
+    text = "应势而动以产兴城奋楫扬帆以业聚人"
+    natural = set_display_line(text, style, fonts, 10_000).width
+    slightly = set_display_line(text, style, fonts, natural * 0.9)  # condensing alone fits it
+    assert slightly.scale == 1.0 and slightly.condense == pytest.approx(0.9, abs=0.001)
+    assert slightly.width == pytest.approx(natural * 0.9, abs=0.05)
+    much = set_display_line(text, style, fonts, natural * 0.6)  # condensed to the limit, then smaller
+    assert much.condense == style.condense_min and much.scale < 1 and not much.overflow
+    assert much.width <= natural * 0.6 + 0.05
+    hopeless = set_display_line(text, style, fonts, natural * 0.3)
+    assert hopeless.overflow and hopeless.scale == style.fit_min

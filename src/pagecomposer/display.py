@@ -45,6 +45,7 @@ class GlyphRun:
     xs: tuple[float, ...]  # pen position (glyph origin) of each glyph
     text: str
     role: str = "body"  # body | lead | heading | byline | headline | kicker | subtitle | ad — for tests and reports
+    hscale: float = 1.0  # horizontal scale of the glyphs (a condensed headline)
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,9 @@ def _stack(lines: list[DisplayLine], gaps: list[float], rect: Rect, fonts: FontS
         box = boxes[i] if boxes else None
         if box:
             pad = 0.3 * dl.size
-            x0 = rect.x + dl.line.xs[0] - pad
-            items.append(Box(x0, em_top - pad, dl.line.natural_width + 2 * pad, dl.size + 2 * pad,
-                             fill=layout.swatches[box]))
-        items.extend(line_items(dl.line, rect.x, baseline, fonts, layout.swatches, roles[i], colors[i]))
+            x0 = rect.x + dl.line.xs[0] * dl.condense - pad
+            items.append(Box(x0, em_top - pad, dl.width + 2 * pad, dl.size + 2 * pad, fill=layout.swatches[box]))
+        items.extend(line_items(dl.line, rect.x, baseline, fonts, layout.swatches, roles[i], colors[i], dl.condense))
         y += heights[i] + (gaps[i] if i < len(gaps) else 0)
     return items
 
@@ -45,10 +44,11 @@ def _warn_line(dl: DisplayLine, what: str, where: SourceLocation | None, warning
     for missing in dl.missing:
         warnings.append(Warning(where, f"{what}: no font has '{missing.char}' ({missing.code_point}); set as 〓"))
     if dl.overflow:
-        warnings.append(Warning(where, f"{what} '{dl.line.text}' is too wide for its area even at "
-                                f"{dl.scale:.0%} size", "shorten it or widen the element"))
-    elif dl.scale < 1:
-        warnings.append(Warning(where, f"{what} '{dl.line.text}' was reduced to {dl.scale:.0%} to fit"))
+        warnings.append(Warning(where, f"{what} '{dl.line.text}' is too wide for its area even condensed to "
+                                f"{dl.condense:.0%} and at {dl.scale:.0%} size", "shorten it or widen the element"))
+    elif dl.scale < 1 or dl.condense < 1:
+        warnings.append(Warning(where, f"{what} '{dl.line.text}' was fitted: condensed to {dl.condense:.0%}, "
+                                f"{dl.scale:.0%} size"))
 
 
 def ad_items(ad: AdElement, grid: PageGrid, layout: Layout, fonts: FontSet, warnings: list[Warning]) -> list:
@@ -142,15 +142,15 @@ def folio_items(folio: FolioElement, page: PageSpec, issue: IssueSpec, grid: Pag
     label_text = f"{page.id}\u3000{folio.section}" if even else f"{folio.section}\u3000{page.id}"
     label = set_display_line(label_text, layout.styles["folio-section"], fonts, width, "left" if even else "right")
     details = "\u3000".join(part for part in (issue.paper, chinese_date(issue.date), folio.credits) if part)
-    room = width - label.line.natural_width
+    room = width - label.width
     info = set_display_line(details, layout.styles["folio"], fonts, room, "right" if even else "left")
     for dl in (label, info):
         _warn_line(dl, "folio", folio.where, warnings)
     baseline = rule_y - layout.grid.body_size * 0.8
     items: list = []
-    items += line_items(label.line, left, baseline, fonts, layout.swatches, "folio", folio.color)
-    items += line_items(info.line, left + (label.line.natural_width if even else 0.0), baseline, fonts,
-                        layout.swatches, "folio")
+    items += line_items(label.line, left, baseline, fonts, layout.swatches, "folio", folio.color, label.condense)
+    items += line_items(info.line, left + (label.width if even else 0.0), baseline, fonts,
+                        layout.swatches, "folio", condense=info.condense)
     items.append(Rule(left, rule_y, left + width, rule_y, color, 1.5))
     items.append(Rule(left, rule_y + 2.5, left + width, rule_y + 2.5, color, 0.4))
     return items

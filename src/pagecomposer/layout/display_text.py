@@ -10,16 +10,13 @@ from pagecomposer.text.fonts import FontSet
 from pagecomposer.text.justify import SetLine, set_line
 from pagecomposer.text.shaping import MissingChar, shape
 
-# Below this share of its style size a headline is not shrunk further; it is reported instead.
-MIN_FIT_SCALE = 0.7
-
-
 @dataclass
 class DisplayLine:
-    line: SetLine
+    line: SetLine  # set at measure / condense: its xs are scaled by `condense` when placed
     style: Style
     scale: float  # 1.0 unless the line had to be shrunk to fit
     missing: list[MissingChar]
+    condense: float = 1.0  # horizontal scale of the glyphs (长体), 1.0 unless condensed to fit
 
     @property
     def size(self) -> float:
@@ -29,15 +26,26 @@ class DisplayLine:
     def overflow(self) -> bool:
         return self.line.natural_width > self.line.measure + 0.01
 
+    @property
+    def width(self) -> float:
+        """Width on the page, condensing applied."""
+        return self.line.natural_width * self.condense
+
 
 def set_display_line(text: str, style: Style, fonts: FontSet, measure: float, align: str = "center") -> DisplayLine:
-    """One line, natural spacing, aligned in `measure`; shrunk (down to MIN_FIT_SCALE) if too wide."""
-    scale = 1.0
-    for _ in range(2):
-        scaled = replace(style, size=style.size * scale)
+    """One line, natural spacing, aligned in `measure`. Too wide, it is first condensed (长体, down to
+    the style's condense_min), then reduced in size (down to its fit_min); wider still, it overflows
+    and the caller reports it."""
+    paragraph = shape([Run(text)], style, fonts)
+    # Natural width, before any fitting (set_line would already squeeze a line wider than its measure).
+    natural = set_line(paragraph, 0, len(paragraph.glyphs), 1e9, last=True, align="left").natural_width
+    condense = scale = 1.0
+    if natural > measure + 0.01:
+        condense = max(style.condense_min, measure / natural)
+        if natural * condense > measure + 0.01:
+            scale = max(style.fit_min, measure / (natural * condense))
+    scaled = replace(style, size=style.size * scale)
+    if scale != 1.0:
         paragraph = shape([Run(text)], scaled, fonts)
-        line = set_line(paragraph, 0, len(paragraph.glyphs), measure, last=True, align=align)
-        if line.natural_width <= measure + 0.01 or scale < 1.0:
-            break
-        scale = max(MIN_FIT_SCALE, measure / line.natural_width)
-    return DisplayLine(line, scaled, scale, paragraph.missing)
+    line = set_line(paragraph, 0, len(paragraph.glyphs), measure / condense, last=True, align=align)
+    return DisplayLine(line, scaled, scale, paragraph.missing, condense)

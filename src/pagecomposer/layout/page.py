@@ -172,7 +172,7 @@ def _jump_lines(parts: list[_Part], columns: list[Column], result: FlowResult, f
             display_line = set_display_line(text, style, fonts, column.width, align)
             grid = part.page.grid
             part.page.display.items += line_items(display_line.line, column.x, grid.baseline(line), fonts,
-                                                  layout.swatches, "jump")
+                                                  layout.swatches, "jump", condense=display_line.condense)
 
 
 def compose_issue_pages(issue: IssueSpec, stories: dict[str, Story]) -> list[PageResult]:

@@ -9,8 +9,9 @@ from pagecomposer.text.justify import SetLine
 
 
 def line_items(line: SetLine, left: float, baseline: float, fonts: FontSet, swatches: dict[str, CMYK],
-              role: str, color: str | None = None) -> list[GlyphRun | Rule]:
-    """Split a line into runs of one font, size and colour; each glyph keeps its exact x."""
+              role: str, color: str | None = None, condense: float = 1.0) -> list[GlyphRun | Rule]:
+    """Split a line into runs of one font, size and colour; each glyph keeps its exact x (a
+    condensed line's positions are scaled with its glyphs)."""
     runs: list[GlyphRun] = []
     current: list[tuple[float, str]] = []
     key = None
@@ -19,13 +20,14 @@ def line_items(line: SetLine, left: float, baseline: float, fonts: FontSet, swat
             continue
         glyph_key = (glyph.font, glyph.size, color or glyph.color)
         if key is not None and glyph_key != key and current:
-            runs.append(_run(current, key, baseline, fonts, swatches, role))
+            runs.append(_run(current, key, baseline, fonts, swatches, role, condense))
             current = []
         key = glyph_key
-        current.append((left + x + glyph.draw_offset, glyph.char))
+        current.append((left + (x + glyph.draw_offset) * condense, glyph.char))
     if current and key is not None:
-        runs.append(_run(current, key, baseline, fonts, swatches, role))
-    return runs + _dash_joins(line, left, baseline, fonts, swatches, color)
+        runs.append(_run(current, key, baseline, fonts, swatches, role, condense))
+    joins = _dash_joins(line, left, baseline, fonts, swatches, color) if condense == 1.0 else []
+    return runs + joins
 
 
 def _dash_joins(line: SetLine, left: float, baseline: float, fonts: FontSet, swatches: dict[str, CMYK],
@@ -52,7 +54,8 @@ def _dash_joins(line: SetLine, left: float, baseline: float, fonts: FontSet, swa
     return joins
 
 
-def _run(glyphs, key, baseline, fonts: FontSet, swatches, role) -> GlyphRun:
+def _run(glyphs, key, baseline, fonts: FontSet, swatches, role, condense: float = 1.0) -> GlyphRun:
     font, size, color = key
     return GlyphRun(font_path=str(fonts.files[font]), size=size, color=swatches[color], baseline=baseline,
-                    xs=tuple(x for x, _ in glyphs), text="".join(c for _, c in glyphs), role=role)
+                    xs=tuple(x for x, _ in glyphs), text="".join(c for _, c in glyphs), role=role,
+                    hscale=condense)

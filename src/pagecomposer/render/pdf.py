@@ -112,9 +112,11 @@ class _PageCanvas:
 
     def _glyphs(self, run: GlyphRun) -> None:
         face = load_face(Path(run.font_path))
-        advances = [face.advance(ch) * run.size for ch in run.text]
+        advances = [face.advance(ch) * run.size * run.hscale for ch in run.text]
         text = self.canvas.beginText()
         text.setFont(_font_name(run.font_path), run.size)
+        if run.hscale != 1.0:
+            text.setHorizScale(run.hscale * 100)
         text.setFillColor(_color(run.color))
         self._set_overprint(text, run.color.is_plain_black)
         y = self.y(run.baseline)
@@ -130,7 +132,7 @@ class _PageCanvas:
             # run.text[start:end + 1] shares `spacing` between glyphs; the gap after the last one is not used.
             end = min(end + 1, count)
             text.setTextOrigin(self.x(run.xs[start]), y)
-            text.setCharSpace(spacing)
+            text.setCharSpace(spacing / run.hscale)  # PDF scales Tc by the horizontal scale too
             text.textOut(run.text[start:end])
             start = end
         self.canvas.drawText(text)

@@ -109,7 +109,7 @@ def _read_print(node: Node | None, layout_path: Path) -> PrintSettings:
 
 STYLE_KEYS = ["inherit", "font", "bold_font", "size", "color", "align", "indent", "tracking", "line_height",
               "grid_lines", "space_before", "space_after", "prohibition", "punctuation", "autospace", "hanging",
-              "breaker"]
+              "breaker", "condense_min", "fit_min"]
 PROHIBITION_LEVELS = ("none", "basic", "gb", "strict")
 PUNCTUATION_SCHEMES = ("gb", "quanjiao", "banjiao", "kaiming")
 BREAKERS = ("optimal", "first-fit")
@@ -159,13 +159,16 @@ def _read_styles(node: Node, fonts: dict[str, Path], swatches: dict) -> dict[str
             autospace=pick("autospace", r.number(0, 1), "autospace"),
             hanging=pick("hanging", r.boolean, "hanging"),
             breaker=pick("breaker", r.choice(BREAKERS), "breaker"),
+            condense_min=pick("condense_min", r.number(0.5, 1.0), "condense_min"),
+            fit_min=pick("fit_min", r.number(0.3, 1.0), "fit_min"),
         )
     return styles
 
 
 _DEFAULTS = {"fonts": (), "size": 9.0, "color": "black", "bold_fonts": (), "align": "justify", "indent": 0.0,
              "tracking": 0.0, "line_height": 1.0, "grid_lines": 0, "space_before": 0, "space_after": 0,
-             "prohibition": "gb", "punctuation": "gb", "autospace": 0.25, "hanging": False, "breaker": "optimal"}
+             "prohibition": "gb", "punctuation": "gb", "autospace": 0.25, "hanging": False, "breaker": "optimal",
+             "condense_min": 1.0, "fit_min": 0.7}
 
 REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "subtitle", "folio", "folio-section",
                    "caption", "masthead", "masthead-info", "jump")

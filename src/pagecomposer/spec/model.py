@@ -70,6 +70,8 @@ class Style:
     autospace: float = 0.25  # em between Han and Latin letters or digits
     hanging: bool = False  # let ，。、 hang past the measure (行末点号悬挂)
     breaker: str = "optimal"  # optimal (total fit) | first-fit
+    condense_min: float = 1.0  # display type too wide may be condensed (长体) down to this width
+    fit_min: float = 0.7  # …and then reduced down to this share of its size before it is reported
 
 
 @dataclass(frozen=True)
