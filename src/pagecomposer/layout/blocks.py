@@ -90,7 +90,7 @@ def headline_items(element: HeadlineElement, story: Story, grid: PageGrid, layou
         colors.append("paper" if element.kicker_box else None)
         boxes.append(element.kicker_box)
     for part in split_title(story.title, element.headline_lines):
-        lines.append(set_display_line(part, styles["headline"], fonts, rect.width, element.align))
+        lines.append(set_display_line(part, styles[element.style], fonts, rect.width, element.align))
         roles.append("headline")
         colors.append(None)
         boxes.append(None)
@@ -139,7 +139,8 @@ def folio_items(folio: FolioElement, page: PageSpec, issue: IssueSpec, grid: Pag
     rule_y = layout.type_area_top - layout.grid.body_size * 1.5
     color = layout.swatches[folio.color]
     even = page.number % 2 == 0
-    label_text = f"{page.id}\u3000{folio.section}" if even else f"{folio.section}\u3000{page.id}"
+    section = folio.section or page.section
+    label_text = f"{page.id}\u3000{section}" if even else f"{section}\u3000{page.id}"
     label = set_display_line(label_text, layout.styles["folio-section"], fonts, width, "left" if even else "right")
     details = "\u3000".join(part for part in (issue.paper, chinese_date(issue.date), folio.credits) if part)
     room = width - label.width

@@ -405,7 +405,8 @@ class _IssueLoader:
         return name
 
     def _page(self, node: Node) -> PageSpec:
-        p = r.MapReader(node, "page", ["id", "layout", "template", "number", "elements"], required=["id", "layout"])
+        p = r.MapReader(node, "page", ["id", "layout", "template", "number", "section", "elements"],
+                        required=["id", "layout"])
         layout = p.get("layout", self._layout)
         page_id = p.get("id", r.text)
         elements = []
@@ -418,7 +419,8 @@ class _IssueLoader:
         digits = "".join(ch for ch in page_id if ch.isdigit())
         number = p.get("number", r.integer(1, 999), int(digits) if digits else len(self._pages_seen) + 1)
         self._pages_seen.append(page_id)
-        return PageSpec(id=page_id, layout=layout, elements=tuple(elements), where=node.where, number=number)
+        return PageSpec(id=page_id, layout=layout, elements=tuple(elements), where=node.where, number=number,
+                        section=p.get("section", r.text, ""))
 
     def _masthead(self, node: Node, layout: Layout) -> MastheadElement:
         m = r.MapReader(node, "masthead", ["type", *AREA_KEYS, "color"])
@@ -475,12 +477,13 @@ class _IssueLoader:
 
     def _headline(self, node: Node, layout: Layout) -> HeadlineElement:
         h = r.MapReader(node, "headline", ["type", "article", *AREA_KEYS, "headline_lines", "kicker_box",
-                                           "align", "rule_below"], required=["article"])
+                                           "align", "rule_below", "style"], required=["article"])
         return HeadlineElement(area=_area(node, h, layout), article=h.get("article", self._article),
                                headline_lines=h.get("headline_lines", r.integer(1, 2), 1),
                                kicker_box=h.get("kicker_box", _swatch(layout), None),
                                align=h.get("align", r.choice(("left", "center")), "center"),
-                               rule_below=h.get("rule_below", _swatch(layout), None))
+                               rule_below=h.get("rule_below", _swatch(layout), None),
+                               style=h.get("style", _style(layout), "headline"))
 
     def _story(self, node: Node, layout: Layout) -> StoryElement:
         s = r.MapReader(node, "story", ["type", "article", "frames", "byline", "balance", "box"],
@@ -507,8 +510,8 @@ class _IssueLoader:
                             balance=s.get("balance", r.boolean, False), box=s.get("box", _swatch(layout), None))
 
     def _folio(self, node: Node, layout: Layout) -> FolioElement:
-        f = r.MapReader(node, "folio", ["type", "section", "credits", "color"], required=["section"])
-        return FolioElement(section=f.get("section", r.text), credits=f.get("credits", r.text, ""),
+        f = r.MapReader(node, "folio", ["type", "section", "credits", "color"])
+        return FolioElement(section=f.get("section", r.text, ""), credits=f.get("credits", r.text, ""),
                             color=f.get("color", _swatch(layout), "black"), where=node.where)
 
     def _rule(self, node: Node, layout: Layout) -> RuleElement:

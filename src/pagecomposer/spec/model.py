@@ -167,6 +167,7 @@ class HeadlineElement:
     kicker_box: str | None  # swatch for a reversed-out kicker box, or None
     align: str
     rule_below: str | None
+    style: str = "headline"  # the headline's style (a lesser story takes a smaller one)
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ class PageSpec:
     elements: tuple[Element, ...]
     where: SourceLocation | None = None
     number: int = 1  # the page's number in the edition (第X版), from `number:` or the digits of its id
+    section: str = ""  # 版名, shown by a folio that names none
 
 
 @dataclass(frozen=True)
