@@ -16,7 +16,7 @@ from pagecomposer.render.combine import combine
 from pagecomposer.render.marks import add_marks
 from pagecomposer.render.pictures import place_pdf_pictures
 from pagecomposer.report import StoryQuality, story_quality, write_json
-from pagecomposer.spec.load import _shown, load_issue
+from pagecomposer.spec.load import shown_path, load_issue
 from pagecomposer.spec.model import IssueSpec
 from pagecomposer.story.markdown import load_article
 from pagecomposer.story.model import Story
@@ -50,7 +50,7 @@ class BuildResult:
 
 
 def load_stories(issue: IssueSpec) -> dict[str, Story]:
-    return {name: load_article(path, name, _shown(path)) for name, path in issue.articles.items()}
+    return {name: load_article(path, name, shown_path(path)) for name, path in issue.articles.items()}
 
 
 def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:

@@ -21,7 +21,7 @@ WHOLE_CHAR_TOLERANCE_PT = 0.01
 ALIGNMENTS = ("justify", "left", "center", "right")
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """Paths in messages relative to the working directory when possible: what the user typed."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -203,7 +203,7 @@ def _merge(base: Node, child: Node) -> Node:
 
 
 def _layout_root(path: Path, seen: tuple[Path, ...] = ()) -> Node:
-    root = load_yaml_file(path, _shown(path))
+    root = load_yaml_file(path, shown_path(path))
     if not root.is_map or "base" not in root.value:
         return root
     base_node = root.value["base"]
@@ -235,7 +235,7 @@ def load_layout(path: Path) -> Layout:
         found = _find_font(r.text(file_node), font_search)
         if found is None:
             raise SpecError(f"font file '{r.text(file_node)}' not found", file_node.where,
-                            "looked in: " + ", ".join(_shown(p) for p in font_search))
+                            "looked in: " + ", ".join(shown_path(p) for p in font_search))
         fonts[key] = found
 
     swatches_node = top.node_of("swatches")
@@ -364,7 +364,7 @@ class _IssueLoader:
         self._pages_seen: list[str] = []
 
     def load(self) -> IssueSpec:
-        root = load_yaml_file(self.path, _shown(self.path))
+        root = load_yaml_file(self.path, shown_path(self.path))
         top = r.MapReader(root, "issue", ["paper", "date", "issue_number", "weather", "layouts", "articles", "pages"],
                           required=["pages"])
         self.layout_dirs = [self.base / "layouts"]
@@ -399,7 +399,7 @@ class _IssueLoader:
         if not candidate.is_file():
             known = sorted(p.stem for p in self.articles_dir.glob("*.md")) if self.articles_dir.is_dir() else []
             guess = r.did_you_mean(name, known)
-            raise SpecError(f"article '{name}' not found (looked for {_shown(candidate)})", node.where,
+            raise SpecError(f"article '{name}' not found (looked for {shown_path(candidate)})", node.where,
                             f"did you mean '{guess}'?" if guess else "check the name and the issue's 'articles' folder")
         self.articles[name] = candidate
         return name
@@ -456,7 +456,7 @@ class _IssueLoader:
             raise SpecError(f"'{name}' is not a picture this composer places", node.where,
                             "use a PDF (ads), JPEG, PNG or TIFF file")
         if not path.is_file():
-            raise SpecError(f"picture file '{name}' not found (looked for {_shown(path)})", node.where,
+            raise SpecError(f"picture file '{name}' not found (looked for {shown_path(path)})", node.where,
                             "paths are relative to the issue file")
         return path
 
