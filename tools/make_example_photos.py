@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-SIZE = (2400, 1700)
+SIZE = (3400, 2000)  # 300 ppi at about 29 x 17 cm: enough for a photo across the full page width
 
 
 def _sky(draw: ImageDraw.ImageDraw, top: tuple[int, int, int], bottom: tuple[int, int, int]) -> None:

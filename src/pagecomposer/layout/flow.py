@@ -36,6 +36,7 @@ class PlacedLine:
     grid_line: int  # for body lines; 0 for heading lines (they sit between grid lines)
     x: float
     baseline: float
+    page: str = ""  # the page the line is on (a story may continue on another page)
 
 
 @dataclass
@@ -221,7 +222,8 @@ class StoryFlow:
                 baseline = self.grid.baseline(cursor.line)
                 self._emit(result, cursor.index,
                            line_items(line, column.x, baseline, self.fonts, self.swatches, block.kind))
-                result.lines.append(PlacedLine(line, block.kind, cursor.index, cursor.line, column.x, baseline))
+                result.lines.append(PlacedLine(line, block.kind, cursor.index, cursor.line, column.x, baseline,
+                                               column.page))
                 result.set_chars += brk.end - start  # source characters consumed, spaces included
                 cursor.advance(1)
                 start = brk.end
@@ -308,7 +310,7 @@ class StoryFlow:
             em_top = top + i * line_advance + (line_advance - style.size) / 2
             baseline = em_top + face.ascent * style.size
             self._emit(result, cursor.index, line_items(line, column.x, baseline, self.fonts, self.swatches, "heading"))
-            result.lines.append(PlacedLine(line, "heading", cursor.index, 0, column.x, baseline))
+            result.lines.append(PlacedLine(line, "heading", cursor.index, 0, column.x, baseline, column.page))
         result.set_chars += len(block.text)
         cursor.advance(body_lines + style.space_after)
         return True

@@ -77,14 +77,14 @@ def _obstacles(display: PageDisplay) -> list[Rect]:
     return [Rect(*item.frame) for item in display.items if isinstance(item, Picture)]
 
 
-def _story_box(element: StoryElement, grid: PageGrid, layout) -> Box:
-    """框: a rule around the story's frames, in the gutter and margin around them."""
-    rects = [grid.area_rect(frame) for frame in element.frames]
+def _story_box(element: StoryElement, columns: list[Column], grid: PageGrid, layout) -> Box:
+    """框: a rule around the story's columns as flowed (a balanced story's box is as deep as its
+    text), in the gutter and margin around them."""
     pad = grid.grid.gutter / 2
-    left = min(r.x for r in rects) - pad
-    top = min(r.y for r in rects) - pad
-    right = max(r.right for r in rects) + pad
-    bottom = max(r.bottom for r in rects) + pad
+    left = min(c.x for c in columns) - pad
+    right = max(c.x + c.width for c in columns) + pad
+    top = grid.line_top(min(c.first_line for c in columns)) - pad
+    bottom = grid.line_bottom(max(c.last_line for c in columns)) + pad
     return Box(left, top, right - left, bottom - top, stroke=layout.swatches[element.box], stroke_width=0.75)
 
 
@@ -108,8 +108,6 @@ def _place_fixed(page: PageSpec, result: PageResult, stories: dict[str, Story], 
             display.items += folio_items(element, page, issue, grid, layout, fonts, result.warnings)
         elif isinstance(element, MastheadElement):
             display.items += masthead_items(element, issue, len(issue.pages), grid, layout, fonts, result.warnings)
-        elif isinstance(element, StoryElement) and element.box:
-            display.items.append(_story_box(element, grid, layout))
 
 
 def _columns(parts: list[_Part], jumps: bool) -> list[Column]:
@@ -209,6 +207,10 @@ def compose_issue_pages(issue: IssueSpec, stories: dict[str, Story]) -> list[Pag
             page.display.items += items
         if len(parts) > 1:
             _jump_lines(parts, columns, flowed, fonts, layout)
+        for part in parts:
+            if part.element.box:
+                own = [c for c in columns if c.page == part.page.display.id]
+                part.page.display.items.append(_story_box(part.element, own, part.page.grid, layout))
         report = StoryReport(article, flowed, tuple(p.page.display.id for p in parts))
         first_page.stories.append(report)
         first_page.warnings += flowed.warnings
