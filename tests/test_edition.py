@@ -68,3 +68,37 @@ def test_every_story_is_accounted_for(edition):
             article = load_article(ROOT / "articles" / f"{story.article}.md", story.article, story.article)
             total = sum(len(block.text) for block in article.body_blocks(with_byline=True))
             assert story.flow.set_chars + story.flow.overset_chars == total, story.article
+
+
+def test_pull_quote_keeps_story_text_out(edition):
+    from pagecomposer.display import Keepout
+    page = next(p for p in edition.pages if p.display.id == "A04")
+    keepouts = [i for i in page.display.items if isinstance(i, Keepout)]
+    assert keepouts
+    area = keepouts[0]
+    for run in page.display.runs():
+        if run.role in ("paragraph", "lead", "heading", "byline"):
+            for x in run.xs:
+                assert not (area.x <= x < area.x + area.width and area.y <= run.baseline <= area.y + area.height)
+    assert page.display.runs("quote")
+
+
+def test_folios_mirror_and_name_the_page(edition):
+    for page in edition.pages:
+        folio = [r for r in page.display.runs("folio")]
+        if not folio:
+            continue  # the front page has the masthead instead
+        text = "".join(r.text for r in folio)
+        assert f"第{page.spec.number}版" in text and page.display.id in text
+        label = max(folio, key=lambda r: r.size)  # the page id and section, set larger
+        left_side = label.xs[0] < page.display.trim_width / 2
+        assert left_side == (page.spec.number % 2 == 0), page.display.id  # outer side: left on even pages
+
+
+def test_pages_option_builds_a_subset(tmp_path):
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "pagecomposer", "build", str(EDITION), "-o", str(tmp_path),
+                             "--pages", "A03,A06", "--no-preflight"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["A03.pdf", "A06.pdf"]

@@ -91,7 +91,17 @@ class Picture:
     convert_rgb: str | None = None  # ICC profile to convert RGB pixels to CMYK through, if allowed
 
 
-Item = GlyphRun | Box | Rule | Picture | Circle
+@dataclass(frozen=True)
+class Keepout:
+    """Room an element claims inside a story's frame (a pull quote): text wraps around it; nothing is drawn."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+Item = GlyphRun | Box | Rule | Picture | Circle | Keepout
 
 
 @dataclass

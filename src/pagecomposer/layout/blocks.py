@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from pagecomposer.display import Box, Rule
+from pagecomposer.display import Box, Keepout, Rule
+from pagecomposer.story.model import Run
+from pagecomposer.text.justify import set_paragraph
+from pagecomposer.text.shaping import shape
 from pagecomposer.errors import SourceLocation
 from pagecomposer.layout.display_text import DisplayLine, set_display_line
 from pagecomposer.layout.flow import Warning
 from pagecomposer.layout.grid import PageGrid, Rect
 from pagecomposer.layout.runs import line_items
 from pagecomposer.spec.model import (
-    AdElement, FolioElement, HeadlineElement, IssueSpec, Layout, MastheadElement, PageSpec, RuleElement,
+    AdElement, FolioElement, HeadlineElement, IssueSpec, Layout, MastheadElement, PageSpec, QuoteElement,
+    RuleElement,
 )
 from pagecomposer.story.model import Story
 from pagecomposer.text.fonts import FontSet
@@ -142,7 +146,9 @@ def folio_items(folio: FolioElement, page: PageSpec, issue: IssueSpec, grid: Pag
     section = folio.section or page.section
     label_text = f"{page.id}\u3000{section}" if even else f"{section}\u3000{page.id}"
     label = set_display_line(label_text, layout.styles["folio-section"], fonts, width, "left" if even else "right")
-    details = "\u3000".join(part for part in (issue.paper, chinese_date(issue.date), folio.credits) if part)
+    credits = folio.credits or page.credits
+    details = "\u3000".join(part for part in (issue.paper, chinese_date(issue.date), f"第{page.number}版", credits)
+                            if part)
     room = width - label.width
     info = set_display_line(details, layout.styles["folio"], fonts, room, "right" if even else "left")
     for dl in (label, info):
@@ -174,4 +180,22 @@ def masthead_items(masthead: MastheadElement, issue: IssueSpec, page_count: int,
     items = _stack([name], [], name_rect, fonts, layout, ["masthead"], [masthead.color])
     items += _stack(info_lines, [0.0] * (len(info_lines) - 1), info_rect, fonts, layout,
                     ["masthead"] * len(info_lines), [None] * len(info_lines))
+    return items
+
+
+def quote_items(quote: QuoteElement, grid: PageGrid, layout: Layout, fonts: FontSet) -> list:
+    """引语: the quote between two rules, centred in its area; the area is kept clear of story text."""
+    rect = grid.area_rect(quote.area)
+    style = layout.styles["pullquote"]
+    color = layout.swatches[quote.color]
+    lines = set_paragraph(shape([Run(quote.text)], style, fonts), rect.width, align="center")
+    advance = style.size * style.line_height
+    top = rect.y + (rect.height - advance * len(lines)) / 2
+    face = fonts.face(style.fonts[0])
+    items: list = [Keepout(rect.x, rect.y, rect.width, rect.height),
+                   Rule(rect.x, rect.y, rect.right, rect.y, color, 1.5),
+                   Rule(rect.x, rect.bottom, rect.right, rect.bottom, color, 1.5)]
+    for index, line in enumerate(lines):
+        em_top = top + index * advance + (advance - style.size) / 2
+        items += line_items(line, rect.x, em_top + face.ascent * style.size, fonts, layout.swatches, "quote")
     return items

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from pagecomposer.display import Box, PageDisplay, Picture
+from pagecomposer.display import Box, Keepout, PageDisplay, Picture
 from pagecomposer.errors import SpecError
-from pagecomposer.layout.blocks import ad_items, folio_items, headline_items, masthead_items, rule_items
+from pagecomposer.layout.blocks import (
+    ad_items, folio_items, headline_items, masthead_items, quote_items, rule_items,
+)
 from pagecomposer.layout.display_text import set_display_line
 from pagecomposer.layout.flow import FlowResult, StoryFlow, Warning
 from pagecomposer.layout.grid import Column, PageGrid, Rect
 from pagecomposer.layout.pictures import image_items, picture
 from pagecomposer.layout.runs import line_items
 from pagecomposer.spec.model import (
-    AdElement, FolioElement, HeadlineElement, ImageElement, IssueSpec, MastheadElement, PageSpec, RuleElement,
-    StoryElement,
+    AdElement, FolioElement, HeadlineElement, ImageElement, IssueSpec, MastheadElement, PageSpec, QuoteElement,
+    RuleElement, StoryElement,
 )
 from pagecomposer.story.model import Story
 from pagecomposer.text.fonts import FontSet
@@ -73,8 +75,9 @@ def _wrap_columns(columns: list[Column], obstacles: list[Rect], grid: PageGrid) 
 
 
 def _obstacles(display: PageDisplay) -> list[Rect]:
-    """Pictures (with their captions) on the page: what story text must wrap around."""
-    return [Rect(*item.frame) for item in display.items if isinstance(item, Picture)]
+    """Pictures (with their captions) and pull quotes on the page: what story text must wrap around."""
+    rects = [Rect(*item.frame) for item in display.items if isinstance(item, Picture)]
+    return rects + [Rect(i.x, i.y, i.width, i.height) for i in display.items if isinstance(i, Keepout)]
 
 
 def _story_box(element: StoryElement, columns: list[Column], grid: PageGrid, layout) -> Box:
@@ -108,6 +111,8 @@ def _place_fixed(page: PageSpec, result: PageResult, stories: dict[str, Story], 
             display.items += folio_items(element, page, issue, grid, layout, fonts, result.warnings)
         elif isinstance(element, MastheadElement):
             display.items += masthead_items(element, issue, len(issue.pages), grid, layout, fonts, result.warnings)
+        elif isinstance(element, QuoteElement):
+            display.items += quote_items(element, grid, layout, fonts)
 
 
 def _columns(parts: list[_Part], jumps: bool) -> list[Column]:

@@ -11,7 +11,8 @@ from pagecomposer.display import Ink
 from pagecomposer.errors import SourceLocation, SpecError
 from pagecomposer.spec import reader as r
 from pagecomposer.spec.model import (
-    AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, ImageElement, MastheadElement, PrintSettings, IssueSpec, Layout, PageSpec, RuleElement,
+    AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, ImageElement, MastheadElement, PrintSettings,
+    QuoteElement, IssueSpec, Layout, PageSpec, RuleElement,
     StoryElement, Style,
 )
 from pagecomposer.spec.yamlnodes import Node, load_yaml_file
@@ -171,7 +172,7 @@ _DEFAULTS = {"fonts": (), "size": 9.0, "color": "black", "bold_fonts": (), "alig
              "condense_min": 1.0, "fit_min": 0.7}
 
 REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "subtitle", "folio", "folio-section",
-                   "caption", "masthead", "masthead-info", "jump")
+                   "caption", "masthead", "masthead-info", "jump", "pullquote")
 
 
 def _find_font(name: str, search: list[Path]) -> Path | None:
@@ -295,7 +296,7 @@ def _check_fits(layout: Layout, where: Node) -> None:
 
 # --- issue ----------------------------------------------------------------------------------
 
-ELEMENT_TYPES = ("ad", "headline", "story", "rule", "folio", "image", "masthead")
+ELEMENT_TYPES = ("ad", "headline", "story", "rule", "folio", "image", "masthead", "quote")
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf")
 FITS = ("fit", "fill")
 
@@ -405,7 +406,7 @@ class _IssueLoader:
         return name
 
     def _page(self, node: Node) -> PageSpec:
-        p = r.MapReader(node, "page", ["id", "layout", "template", "number", "section", "elements"],
+        p = r.MapReader(node, "page", ["id", "layout", "template", "number", "section", "credits", "elements"],
                         required=["id", "layout"])
         layout = p.get("layout", self._layout)
         page_id = p.get("id", r.text)
@@ -420,7 +421,12 @@ class _IssueLoader:
         number = p.get("number", r.integer(1, 999), int(digits) if digits else len(self._pages_seen) + 1)
         self._pages_seen.append(page_id)
         return PageSpec(id=page_id, layout=layout, elements=tuple(elements), where=node.where, number=number,
-                        section=p.get("section", r.text, ""))
+                        section=p.get("section", r.text, ""), credits=p.get("credits", r.text, ""))
+
+    def _quote(self, node: Node, layout: Layout) -> QuoteElement:
+        q = r.MapReader(node, "quote", ["type", *AREA_KEYS, "text", "color"], required=["text"])
+        return QuoteElement(area=_area(node, q, layout), text=q.get("text", r.text),
+                            color=q.get("color", _swatch(layout), "black"), where=node.where)
 
     def _masthead(self, node: Node, layout: Layout) -> MastheadElement:
         m = r.MapReader(node, "masthead", ["type", *AREA_KEYS, "color"])

@@ -201,6 +201,16 @@ class FolioElement:
 
 
 @dataclass(frozen=True)
+class QuoteElement:
+    """A pull quote (引语) inside a story: set between two rules; the story's text wraps around it."""
+
+    area: Area
+    text: str
+    color: str
+    where: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
 class MastheadElement:
     """The front page's 报头: the paper's name, and beside it the date, issue number, page count and
     weather (the ear ad slots, 报眼, are ordinary ads placed beside it)."""
@@ -210,7 +220,8 @@ class MastheadElement:
     where: SourceLocation | None = None
 
 
-Element = AdElement | HeadlineElement | StoryElement | RuleElement | FolioElement | ImageElement | MastheadElement
+Element = (AdElement | HeadlineElement | StoryElement | RuleElement | FolioElement | ImageElement | MastheadElement
+           | QuoteElement)
 
 
 @dataclass(frozen=True)
@@ -221,6 +232,7 @@ class PageSpec:
     where: SourceLocation | None = None
     number: int = 1  # the page's number in the edition (第X版), from `number:` or the digits of its id
     section: str = ""  # 版名, shown by a folio that names none
+    credits: str = ""  # 责任编辑 …, shown by a folio that names none
 
 
 @dataclass(frozen=True)
