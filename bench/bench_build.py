@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pagecomposer.build import build
+from pagecomposer.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 

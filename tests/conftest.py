@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pagecomposer.build import build, compose_issue
+from pagecomposer.pipeline import build, compose_issue
 from pagecomposer.spec.load import load_layout
 from pagecomposer.text.fonts import FontSet
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pikepdf
 import pytest
 
-from pagecomposer.build import build
+from pagecomposer.pipeline import build
 from pagecomposer.display import Picture
 from pagecomposer.layout.grid import Rect
 from pagecomposer.story.markdown import load_article

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pagecomposer.build import build
+from pagecomposer.pipeline import build
 from pagecomposer.text import cjk
 from pagecomposer.text.cjk import CharClass
 from tests.conftest import ROOT

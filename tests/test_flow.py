@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pagecomposer.build import build
+from pagecomposer.pipeline import build
 from pagecomposer.layout.flow import StoryFlow
 from pagecomposer.layout.grid import Column, PageGrid
 from pagecomposer.story.model import Block, Run

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from pagecomposer.build import build
+from pagecomposer.pipeline import build
 from pagecomposer.spec.load import load_layout
 from tests.conftest import ROOT
 

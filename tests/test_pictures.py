@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from pagecomposer.build import build
+from pagecomposer.pipeline import build
 from pagecomposer.layout.grid import Rect
 from pagecomposer.layout.pictures import SourceInfo, placement
 from pagecomposer.preflight import preflight

@@ -13,7 +13,7 @@ from PIL import Image
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
-from pagecomposer.build import build
+from pagecomposer.pipeline import build
 from pagecomposer.preflight import preflight
 from tests.conftest import EXAMPLE
 

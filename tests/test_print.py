@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from pagecomposer.build import build
+from pagecomposer.pipeline import build
 from pagecomposer.preflight import preflight
 from pagecomposer.render.marks import SLUG
 from tests.conftest import EXAMPLE, ROOT

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from pagecomposer.build import compose_issue
+from pagecomposer.pipeline import compose_issue
 from tests.test_spec_errors import _example_copy, run_build
 
 

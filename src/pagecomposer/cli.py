@@ -1,8 +1,19 @@
-"""The `pagecomposer` command. User errors print one clear message and exit 2; never a traceback."""
+"""The `pagecomposer` command.
+
+A user's mistake prints one clear message (file:line:col and a hint) and exits 2, never with a
+traceback (`--debug` shows one). Exit statuses, for prepress scripts:
+
+    0  done
+    1  preflight: a checked file fails (the `preflight` command)
+    2  input error: the spec, a layout, an article, a font or a picture is wrong
+    3  a story is overset (build --strict)
+    4  a written page failed preflight (build)
+    70 internal error: a bug in pagecomposer
+"""
 
 from __future__ import annotations
 
-import os
+import json
 import sys
 import traceback
 from pathlib import Path
@@ -12,22 +23,102 @@ import click
 from pagecomposer import __version__
 from pagecomposer.errors import PagecomposerError
 
+EXIT_PREFLIGHT_FILE = 1
 EXIT_USER_ERROR = 2
 EXIT_OVERSET = 3
 EXIT_PREFLIGHT = 4
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
 
 
-@click.group()
+class Console:
+    """Output manners: quiet or verbose, colour only on a terminal, messages to stderr."""
+
+    def __init__(self, quiet: bool, verbose: bool, debug: bool):
+        self.quiet, self.verbose, self.debug = quiet, verbose, debug
+
+    def out(self, text: str) -> None:
+        if not self.quiet:
+            click.echo(text)
+
+    def detail(self, text: str) -> None:
+        if self.verbose and not self.quiet:
+            click.echo(text)
+
+    def warn(self, text: str) -> None:
+        click.secho(f"warning: {text}", err=True, fg="yellow")
+
+    def error(self, text: str) -> None:
+        click.secho(f"error: {text}", err=True, fg="red")
+
+    def fail(self, exc: BaseException) -> None:
+        """Report an exception and exit: a user's mistake plainly, a bug as a bug."""
+        if isinstance(exc, PagecomposerError):
+            self.error(str(exc))
+            sys.exit(EXIT_USER_ERROR)
+        if self.debug:
+            traceback.print_exc()
+        click.secho(f"internal error: {type(exc).__name__}: {exc}\n  this is a bug in pagecomposer; please report "
+                    "it with the issue file (--debug shows the traceback)", err=True, fg="red")
+        sys.exit(EXIT_INTERNAL_ERROR)
+
+
+def _console() -> Console:
+    return click.get_current_context().find_root().obj
+
+
+@click.group(epilog="Run 'pagecomposer COMMAND --help' for a command's options and examples.")
 @click.version_option(__version__, prog_name="pagecomposer")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more detail (per-story figures, files written).")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
     """Compose newspaper pages from an issue.yaml into print-ready PDF."""
+    ctx.obj = Console(quiet, verbose, debug)
 
 
-@main.command()
+# --- build ------------------------------------------------------------------------------------
+
+def _print_result(console: Console, result, out_dir: Path) -> None:
+    for warning in result.warnings:
+        console.warn(str(warning))
+    console.out(f"pagecomposer: {result.summary()} -> {out_dir}/")
+    for story in result.quality:
+        console.out(f"  {story.summary()}")
+    for path in result.outputs:
+        console.detail(f"  wrote {path}")
+    for report in result.preflight:
+        if not report.passed:
+            click.echo(report.table(), err=True)
+
+
+def _run_build(console: Console, issue: Path, out_dir: Path, **options):
+    from pagecomposer.pipeline import build as run_build
+
+    show_progress = sys.stdout.isatty() and not console.quiet
+    if not show_progress:
+        return run_build(issue, out_dir, **options)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("composing", total=None)
+
+        def step(page_id: str, stage: str, done: int, total: int) -> None:
+            progress.update(task, description=f"{stage} {page_id}", completed=done, total=total)
+
+        return run_build(issue, out_dir, progress=step, **options)
+
+
+@main.command(epilog="""Examples:
+
+\b
+  pagecomposer build examples/lianghui/issue.yaml -o out/
+  pagecomposer build issue.yaml -o out/ --pages A01,A03 --marks crop,registration
+  pagecomposer build issue.yaml -o out/ --strict --report out/report.json   # for prepress scripts
+  pagecomposer build issue.yaml -o out/ --watch                              # rebuild on every save""")
 @click.argument("issue", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for the page PDFs.")
+              help="Folder for the page PDFs, issue.pdf and report.json.")
 @click.option("--strict", is_flag=True, help="Exit with status 3 when any story is overset.")
 @click.option("--pdfx", type=click.Choice(["1a", "4", "none"]), default="1a", show_default=True,
               help="PDF/X conformance of the pages: X-1a:2001, X-4, or plain PDF.")
@@ -35,44 +126,184 @@ def main() -> None:
 @click.option("--marks", default="", metavar="KINDS",
               help="Printer's marks in a slug outside the bleed: any of crop,registration,colorbar,info.")
 @click.option("--pages", "only", default="", metavar="IDS", help="Build only these pages, e.g. A01,A03.")
-def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: bool, marks: str, only: str) -> None:
-    """Build every page of ISSUE (an issue.yaml) into OUT/<page>.pdf and the whole edition into
-    OUT/issue.pdf, then preflight them."""
-    from pagecomposer.build import build as run_build
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
+              help="Write the build report (JSON, see docs/report.md) here instead of OUT/report.json.")
+@click.option("--watch", is_flag=True, help="Stay running; rebuild when a spec, layout, article, font or picture changes.")
+def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: bool, marks: str, only: str,
+          report_path: Path | None, watch: bool) -> None:
+    """Build every page of ISSUE into OUT/<page>.pdf and the edition into OUT/issue.pdf, then preflight them."""
     from pagecomposer.render.marks import parse_marks
 
+    console = _console()
     try:
         mark_kinds = parse_marks(marks)
     except ValueError as exc:
-        click.echo(f"error: --marks: {exc}", err=True)
+        console.error(f"--marks: {exc}")
         sys.exit(EXIT_USER_ERROR)
+    options = dict(pdfx=pdfx, preflight=not no_preflight, marks=mark_kinds,
+                   only=tuple(p.strip() for p in only.split(",") if p.strip()), report_path=report_path)
+    if watch:
+        _watch(console, issue, out_dir, options)
+        return
     try:
-        page_ids = tuple(p.strip() for p in only.split(",") if p.strip())
-        result = run_build(issue, out_dir, pdfx=pdfx, preflight=not no_preflight, marks=mark_kinds, only=page_ids)
-    except PagecomposerError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USER_ERROR)
-    except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for who asks
-        if os.environ.get("PAGECOMPOSER_DEBUG"):
-            traceback.print_exc()
-        click.echo(f"internal error: {type(exc).__name__}: {exc}\n  this is a bug in pagecomposer; please "
-                   "report it with the issue file (PAGECOMPOSER_DEBUG=1 shows the traceback)", err=True)
-        sys.exit(EXIT_INTERNAL_ERROR)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"pagecomposer: {result.summary()} -> {out_dir}/")
-    for story in result.quality:
-        click.echo(f"  {story.summary()}")
-    for report in result.preflight:
-        if not report.passed:
-            click.echo(report.table(), err=True)
+        result = _run_build(console, issue, out_dir, **options)
+    except Exception as exc:  # noqa: BLE001 — reported by kind, see Console.fail
+        console.fail(exc)
+    _print_result(console, result, out_dir)
     if result.preflight and not all(report.passed for report in result.preflight):
         sys.exit(EXIT_PREFLIGHT)
     if strict and result.overset_stories:
         sys.exit(EXIT_OVERSET)
 
 
-@main.command()
+def _watch(console: Console, issue: Path, out_dir: Path, options: dict) -> None:
+    from pagecomposer.pipeline import build as run_build
+    from pagecomposer.watch import watch
+
+    options = {**options, "preflight": False}  # the quick loop; a final build without --watch preflights
+
+    def rebuild(changed: list[Path]):
+        if changed:
+            console.out("changed: " + ", ".join(str(p.name) for p in changed))
+        try:
+            result = run_build(issue, out_dir, **options)
+        except PagecomposerError as exc:
+            console.error(str(exc))
+            return None
+        _print_result(console, result, out_dir)
+        return result
+
+    console.out(f"watching {issue} (Ctrl-C to stop)")
+    try:
+        watch(issue, rebuild)
+    except KeyboardInterrupt:
+        console.out("stopped")
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+@main.command(epilog="""Examples:
+
+\b
+  pagecomposer preview examples/edition/issue.yaml -o out/preview
+  pagecomposer preview issue.yaml --show grid,frames,overset --dpi 50""")
+@click.argument("issue", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/preview"),
+              show_default=True, help="Folder for the PNGs (and the PDFs they come from).")
+@click.option("--dpi", type=float, default=60, show_default=True, help="Resolution of the page PNGs.")
+@click.option("--show", default="", metavar="GUIDES", help="Draw on the PNGs only: any of grid,frames,overset.")
+def preview(issue: Path, out_dir: Path, dpi: float, show: str) -> None:
+    """Render each page of ISSUE to OUT/<page>.png and all pages to OUT/contact.png."""
+    from pagecomposer.render.preview import contact_sheet, draw_guides, parse_guides, render_page
+
+    console = _console()
+    try:
+        guides = parse_guides(show)
+    except ValueError as exc:
+        console.error(f"--show: {exc}")
+        sys.exit(EXIT_USER_ERROR)
+    try:
+        result = _run_build(console, issue, out_dir, preflight=False)
+        images = []
+        for page, pdf in zip(result.pages, result.outputs):
+            image = render_page(pdf, dpi)
+            if guides:
+                draw_guides(image, page, dpi, guides)
+            image.save(out_dir / f"{page.display.id}.png")
+            images.append(image)
+        contact_sheet(images).save(out_dir / "contact.png")
+    except Exception as exc:  # noqa: BLE001
+        console.fail(exc)
+    for warning in result.warnings:
+        console.warn(str(warning))
+    console.out(f"pagecomposer: {len(images)} page(s) previewed -> {out_dir}/ (contact.png has them all)")
+
+
+# --- fit, check, init -------------------------------------------------------------------------
+
+@main.command(epilog="""Examples:
+
+\b
+  pagecomposer fit examples/edition/issue.yaml
+  pagecomposer fit issue.yaml --json > fit.json""")
+@click.argument("issue", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def fit(issue: Path, as_json: bool) -> None:
+    """Copyfit: per story, the lines its frames offer and its copy needs, and what would make it fit."""
+    from pagecomposer.pipeline import compose_issue
+    from pagecomposer.copyfit import copyfit
+
+    console = _console()
+    try:
+        _, pages = compose_issue(issue)
+    except Exception as exc:  # noqa: BLE001
+        console.fail(exc)
+    fits = copyfit(pages)
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in fits], ensure_ascii=False, indent=2))
+        return
+    for f in fits:
+        console.out(f"{f.page}/{f.article}: {f.status}; {f.lines_needed} lines needed of {f.lines_available}, "
+                    f"{f.chars} characters; {f.advice}")
+
+
+@main.command(epilog="""Example:
+
+\b
+  pagecomposer check examples/edition/issue.yaml""")
+@click.argument("issue", type=click.Path(path_type=Path))
+def check(issue: Path) -> None:
+    """Check ISSUE, its layouts, articles, fonts and pictures without composing or writing anything."""
+    from pagecomposer.pipeline import load_stories
+    from pagecomposer.layout.pictures import source_info
+    from pagecomposer.spec.load import load_issue
+    from pagecomposer.text.fonts import load_face
+
+    console = _console()
+    try:
+        spec = load_issue(issue)
+        stories = load_stories(spec)
+        fonts = {path for page in spec.pages for path in page.layout.fonts.values()}
+        for path in sorted(fonts):
+            load_face(path)
+        pictures = {element.file for page in spec.pages for element in page.elements
+                    if getattr(element, "file", None) is not None}
+        for path in sorted(pictures):
+            source_info(path)
+    except Exception as exc:  # noqa: BLE001
+        console.fail(exc)
+    console.out(f"{issue}: ok — {len(spec.pages)} page(s), {len(stories)} article(s), {len(fonts)} font(s), "
+                f"{len(pictures)} picture(s)")
+
+
+@main.command(epilog="""Example:
+
+\b
+  pagecomposer init my-issue --layout broadsheet
+  pagecomposer build my-issue/issue.yaml -o my-issue/out""")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--layout", default="broadsheet", show_default=True, help="broadsheet, tabloid or berliner.")
+def init(folder: Path, layout: str) -> None:
+    """Create a small working issue in FOLDER to start from."""
+    from pagecomposer.scaffold import init as scaffold
+
+    console = _console()
+    try:
+        written = scaffold(folder, layout)
+    except Exception as exc:  # noqa: BLE001
+        console.fail(exc)
+    for path in written:
+        console.out(f"wrote {path}")
+    console.out(f"next: pagecomposer build {folder / 'issue.yaml'} -o {folder / 'out'}")
+
+
+# --- preflight --------------------------------------------------------------------------------
+
+@main.command(epilog="""Examples:
+
+\b
+  pagecomposer preflight out/A01.pdf out/A02.pdf
+  pagecomposer preflight ad-from-agency.pdf --json --ink-limit 260""")
 @click.argument("pdfs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--ink-limit", type=float, default=240.0, show_default=True, help="Total area coverage limit, %.")
@@ -81,14 +312,13 @@ def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: boo
               help="Fail a file that does not declare PDF/X.")
 def preflight(pdfs: tuple[Path, ...], as_json: bool, ink_limit: float, min_ppi: float, require_pdfx: bool) -> None:
     """Check PDFS as a newspaper plant would; exit 1 if any fails."""
-    import json
-
     from pagecomposer.preflight import preflight as run_preflight
 
+    console = _console()
     reports = []
     for pdf in pdfs:
         if not pdf.is_file():
-            click.echo(f"error: {pdf}: file not found", err=True)
+            console.error(f"{pdf}: file not found")
             sys.exit(EXIT_USER_ERROR)
         reports.append(run_preflight(pdf, ink_limit=ink_limit, min_ppi=min_ppi, require_pdfx=require_pdfx))
     if as_json:
@@ -96,4 +326,4 @@ def preflight(pdfs: tuple[Path, ...], as_json: bool, ink_limit: float, min_ppi: 
     else:
         for report in reports:
             click.echo(report.table())
-    sys.exit(0 if all(r.passed for r in reports) else 1)
+    sys.exit(0 if all(r.passed for r in reports) else EXIT_PREFLIGHT_FILE)

@@ -60,6 +60,7 @@ class FlowResult:
     set_chars: int = 0  # source characters placed; set_chars + overset_chars is the whole story
     fallback_chars: int = 0  # characters set in a fallback font
     missing_chars: int = 0  # characters no font has (set as 〓)
+    grid_lines_used: int = 0  # grid lines the set text takes (body lines, heading blocks and their space)
     widows_avoided: int = 0  # paragraphs whose last line was kept from standing alone at a column head
     orphans_avoided: int = 0  # paragraphs whose first line was kept from standing alone at a column foot
     warnings: list[Warning] = field(default_factory=list)
@@ -225,6 +226,7 @@ class StoryFlow:
                 result.lines.append(PlacedLine(line, block.kind, cursor.index, cursor.line, column.x, baseline,
                                                column.page))
                 result.set_chars += brk.end - start  # source characters consumed, spaces included
+                result.grid_lines_used += 1
                 cursor.advance(1)
                 start = brk.end
             breaks = breaks[take:]
@@ -312,5 +314,6 @@ class StoryFlow:
             self._emit(result, cursor.index, line_items(line, column.x, baseline, self.fonts, self.swatches, "heading"))
             result.lines.append(PlacedLine(line, "heading", cursor.index, 0, column.x, baseline, column.page))
         result.set_chars += len(block.text)
+        result.grid_lines_used += before + body_lines + style.space_after
         cursor.advance(body_lines + style.space_after)
         return True

@@ -35,6 +35,7 @@ class StoryReport:
     article: str
     flow: FlowResult
     pages: tuple[str, ...] = ()  # the pages it runs over (more than one: it jumps)
+    capacity_lines: int = 0  # grid lines its frames offer (less pictures and jump lines)
 
     @property
     def overset(self) -> bool:
@@ -216,7 +217,9 @@ def compose_issue_pages(issue: IssueSpec, stories: dict[str, Story]) -> list[Pag
             if part.element.box:
                 own = [c for c in columns if c.page == part.page.display.id]
                 part.page.display.items.append(_story_box(part.element, own, part.page.grid, layout))
-        report = StoryReport(article, flowed, tuple(p.page.display.id for p in parts))
+        capacity = sum(sum(1 for line in range(c.first_line, c.last_line + 1) if line not in c.blocked)
+                       for c in _columns(parts, len(parts) > 1))  # the frames as given, before balancing
+        report = StoryReport(article, flowed, tuple(p.page.display.id for p in parts), capacity)
         first_page.stories.append(report)
         first_page.warnings += flowed.warnings
         if flowed.overset_chars:

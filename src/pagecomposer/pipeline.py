@@ -77,12 +77,22 @@ def _finisher(issue: IssueSpec, page: PageResult, version: str):
     return finish
 
 
+REPORT_SCHEMA = 1  # docs/report.md; bumped when a field changes meaning or goes away
+
+
 def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = False,
-          marks: tuple[str, ...] = (), only: tuple[str, ...] = ()) -> BuildResult:
+          marks: tuple[str, ...] = (), only: tuple[str, ...] = (), report_path: Path | None = None,
+          progress=None) -> BuildResult:
     """Build the issue's pages (or only the pages named: every page is still composed, so that
-    stories jumping between pages and their jump lines come out the same)."""
+    stories jumping between pages and their jump lines come out the same) into out_dir, with the
+    report as JSON. The same function the `build` command runs.
+
+    progress(page_id, stage, done, total), if given, is called as each page is written and checked.
+    """
     started = time.perf_counter()
+    issue_path, out_dir = Path(issue_path), Path(out_dir)
     issue, pages = compose_issue(issue_path)
+    composed = time.perf_counter()
     unknown = [page_id for page_id in only if page_id not in {p.display.id for p in pages}]
     if unknown:
         raise PagecomposerError(f"--pages names page '{unknown[0]}', which the issue does not have",
@@ -90,7 +100,9 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
     if only:
         pages = [page for page in pages if page.display.id in only]
     outputs = []
-    for page in pages:
+    for done, page in enumerate(pages):
+        if progress:
+            progress(page.display.id, "writing", done, len(pages))
         if marks:
             font = next(run.font_path for run in page.display.runs())
             info = f"{issue.paper} {issue.date} {page.display.id}  pagecomposer  PDF/X-{pdfx}"
@@ -104,17 +116,23 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
     warnings = [w for page in pages for w in page.warnings]
     quality = [story_quality(page.display.id, story.article, story.flow) for page in pages for story in page.stories]
     result = BuildResult(issue, pages, outputs, time.perf_counter() - started, warnings, quality)
+    written = time.perf_counter()
     if preflight:
         from pagecomposer.preflight import preflight as run_preflight
 
-        for page, output in zip(pages, outputs):
+        for done, (page, output) in enumerate(zip(pages, outputs)):
+            if progress:
+                progress(page.display.id, "checking", done, len(pages))
             settings = page.grid.layout.print
             result.preflight.append(run_preflight(output, ink_limit=settings.ink_limit, min_ppi=settings.min_ppi,
                                                   require_pdfx=pdfx != "none"))
     # The same figures as data, for prepress scripts: what was written, what did not fit, how well it was set.
-    result.report_path = out_dir / "report.json"
+    result.report_path = report_path or out_dir / "report.json"
+    checked = time.perf_counter()
     write_json(result.report_path,
-               {"issue": str(issue_path), "pages": [p.display.id for p in pages],
+               {"schema": REPORT_SCHEMA, "issue": str(issue_path), "pages": [p.display.id for p in pages],
+                "timings": {"compose": round(composed - started, 3), "write": round(written - composed, 3),
+                            "preflight": round(checked - written, 3)},
                 "outputs": [str(o) for o in outputs], "seconds": round(result.seconds, 3),
                 "overset": [{"page": page, "article": article, "chars": chars}
                             for page, article, chars in result.overset_stories],
