@@ -128,7 +128,7 @@ ERROR_CASES = [
      "unknown font 'sung'"),
     ("impossible grid", "layout", lambda t: t.replace("lines_per_column: 103", "lines_per_column: 140"),
      "does not fit the trim"),
-    ("unreadable picture", "picture", None, "cannot read the PDF ad"),
+    ("unreadable picture", "picture", None, "issue.yaml:"),
 ]
 
 
@@ -145,6 +145,8 @@ def test_errors_name_the_place_and_never_show_a_traceback(name, where, edit, mes
         (tmp_path / "ads" / "zensun.pdf").write_bytes(b"not a pdf")
     result = run_build(issue, tmp_path / "out")
     assert_clean_failure(result, tmp_path / "out", message)
+    assert "hint:" in result.stderr or "did you mean" in result.stderr  # and what to do about it
+    assert ".yaml:" in result.stderr or ".md:" in result.stderr  # and where
     debug = cli("--debug", "build", issue, "-o", tmp_path / "out2")
     assert "Traceback" not in debug.stderr  # a user's mistake is never a traceback, even with --debug
 

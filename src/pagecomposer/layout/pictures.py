@@ -67,7 +67,10 @@ def placement(frame: Rect, info: SourceInfo, crop: tuple[float, float, float, fl
 
 def picture(path: Path, frame: Rect, crop, fit: str, layout: Layout, where: SourceLocation | None,
             what: str, warnings: list[Warning]) -> Picture:
-    info = source_info(path)
+    try:
+        info = source_info(path)
+    except SpecError as exc:  # name the element that places the file, not just the file
+        raise SpecError(exc.message, where, "replace the file with a readable PDF, JPEG, PNG or TIFF") from None
     placed = placement(frame, info, crop, fit)
     convert = None
     if info.kind == "raster":
