@@ -27,6 +27,10 @@ from pagecomposer.text.justify import set_paragraph
 from pagecomposer.text.shaping import shape
 
 RGB_MODES = {"RGB", "RGBA", "P", "LA", "RGBX"}
+# A photo for a broadsheet page is at most a few tens of megapixels; a file claiming far more is a
+# decompression bomb or a mistake, refused before it is decoded.
+MAX_PIXELS = 150_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 CAPTION_GAP_LINES = 0  # the caption sits on the grid lines right under the picture
 
 
@@ -50,8 +54,11 @@ def source_info(path: Path) -> SourceInfo:
         return SourceInfo("pdf", box[2] - box[0], box[3] - box[1])
     try:
         with Image.open(path) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise SpecError(f"image {path.name} claims {image.width} x {image.height} pixels, more than "
+                                f"{MAX_PIXELS:,}", None, "scale it to the size it prints at")
             return SourceInfo("raster", image.width, image.height, image.mode)
-    except OSError as exc:
+    except (OSError, Image.DecompressionBombError) as exc:
         raise SpecError(f"cannot read the image {path.name}: {exc}") from None
 
 

@@ -14,6 +14,11 @@ import yaml
 
 from pagecomposer.errors import SourceLocation, SpecError
 
+# Limits that keep a hostile or broken file from taking unbounded time or memory: a YAML alias bomb
+# (a few lines that expand to billions of values) or a file nobody meant to give us.
+MAX_YAML_BYTES = 5_000_000
+MAX_YAML_VALUES = 200_000
+
 
 @dataclass
 class Node:
@@ -44,7 +49,20 @@ def _where(path: str, mark: yaml.Mark) -> SourceLocation:
     return SourceLocation(path, mark.line + 1, mark.column + 1)
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str) -> Node:
+class _Budget:
+    def __init__(self, path: str):
+        self.path = path
+        self.left = MAX_YAML_VALUES
+
+    def spend(self, node: yaml.Node) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise SpecError(f"the YAML expands to more than {MAX_YAML_VALUES:,} values (aliases repeating "
+                            "aliases?)", _where(self.path, node.start_mark), "write the values out; a spec is small")
+
+
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, budget: _Budget) -> Node:
+    budget.spend(node)
     where = _where(path, node.start_mark)
     if isinstance(node, yaml.MappingNode):
         values: dict[str, Node] = {}
@@ -57,21 +75,26 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str) -> Node:
             if key in values:
                 raise SpecError(f"key '{key}' is given twice (first at line {keys[key].line})", key_where,
                                 "remove one of them")
-            values[key] = _convert(value_node, loader, path)
+            values[key] = _convert(value_node, loader, path, budget)
             keys[key] = key_where
         return Node(values, where, keys)
     if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(item, loader, path) for item in node.value], where)
+        return Node([_convert(item, loader, path, budget) for item in node.value], where)
     return Node(loader.construct_object(node), where)
 
 
 def load_yaml_text(text: str, path: str) -> Node:
+    if len(text) > MAX_YAML_BYTES:
+        raise SpecError(f"{len(text):,} characters is too large for a spec (at most {MAX_YAML_BYTES:,})",
+                        SourceLocation(path), "is this the right file?")
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
         if root is None:
             return Node({}, SourceLocation(path, 1, 1))
-        return _convert(root, loader, path)
+        return _convert(root, loader, path, _Budget(path))
+    except RecursionError:
+        raise SpecError("the YAML is nested too deeply", SourceLocation(path), "a spec needs a few levels") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _where(path, mark) if mark else SourceLocation(path)

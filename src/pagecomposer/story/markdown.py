@@ -16,6 +16,10 @@ from pagecomposer.spec.yamlnodes import load_yaml_text
 from pagecomposer.story.model import Block, Run, Story
 
 FRONT_MATTER_KEYS = ["kicker", "title", "subtitle", "byline", "lead_paragraphs", "section", "date"]
+# A newspaper article is a few thousand characters and a paragraph a few hundred; far larger input
+# is a mistake (a wrong file, a pasted book) and is refused before it can take minutes.
+MAX_ARTICLE_CHARS = 2_000_000
+MAX_PARAGRAPH_CHARS = 20_000
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _UNSUPPORTED = [(re.compile(r"^#(?!#)\s"), "a '# title' in the body", "put the title in the front matter"),
                 (re.compile(r"^#{3,}\s"), "a heading deeper than '##'", "use '##' for section headings"),
@@ -67,6 +71,9 @@ def _split_front_matter(text: str, path: str) -> tuple[str, str, int]:
 
 
 def parse_article(text: str, path: str, name: str) -> Story:
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise SpecError(f"article of {len(text):,} characters is too large (at most {MAX_ARTICLE_CHARS:,})",
+                        SourceLocation(path), "is this the right file?")
     front_text, body, body_line = _split_front_matter(text.replace("\r\n", "\n"), path)
     # Parse the front matter in place, padded so YAML's line numbers are the file's line numbers.
     front = load_yaml_text("\n" + front_text, path)
@@ -80,6 +87,9 @@ def parse_article(text: str, path: str, name: str) -> Story:
     def flush() -> None:
         if pending:
             where = SourceLocation(path, pending_start)
+            if sum(len(line) for line in pending) > MAX_PARAGRAPH_CHARS:
+                raise SpecError(f"a paragraph of over {MAX_PARAGRAPH_CHARS:,} characters", where,
+                                "split it with blank lines")
             kind = "lead" if sum(b.kind in ("lead", "paragraph") for b in blocks) < lead_count else "paragraph"
             blocks.append(Block(kind, _runs(_join_lines(pending), where), where))
             pending.clear()
