@@ -64,6 +64,9 @@ class _Budget:
 def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, budget: _Budget) -> Node:
     budget.spend(node)
     where = _where(path, node.start_mark)
+    if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.startswith("tag:yaml.org,2002:python/"):
+        # Nothing in a spec is ever turned into an object or run: a tag like !!python/… is refused.
+        raise SpecError(f"YAML tag '{node.tag}' is not allowed in a spec", where, "remove the tag")
     if isinstance(node, yaml.MappingNode):
         values: dict[str, Node] = {}
         keys: dict[str, SourceLocation] = {}

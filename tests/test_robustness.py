@@ -1,0 +1,144 @@
+"""Proof against bad input: random copy and spec values give a page or a clean error, never a
+traceback or a hang; hostile input is refused quickly; an interrupted build leaves the last good
+output intact."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pagecomposer.errors import PagecomposerError, SpecError
+from pagecomposer.layout.flow import StoryFlow
+from pagecomposer.layout.grid import Column, PageGrid
+from pagecomposer.render.pdf import write_pdf
+from pagecomposer.display import PageDisplay
+from pagecomposer.spec.yamlnodes import load_yaml_text
+from pagecomposer.story.markdown import parse_article
+from tests.conftest import EXAMPLE, ROOT
+from tests.test_spec_errors import _example_copy
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                        HealthCheck.too_slow])
+
+# Copy from anywhere: Han, punctuation, emoji, combining marks, right-to-left, control characters.
+NASTY_TEXT = st.text(alphabet=st.one_of(
+    st.sampled_from(list("中国人民，。、“”《》——……5G% abc")),
+    st.sampled_from(["\U0001F600", "\u0301", "\u05D0", "\u0627", "\u200F", "\x00", "\x07", "\t", "\ufeff", "\u3000"]),
+    st.characters(blacklist_categories=("Cs",)),
+), min_size=0, max_size=300)
+
+
+@pytest.fixture(scope="module")
+def flow(broadsheet, fonts):
+    return StoryFlow(PageGrid(broadsheet, 0.88), fonts, broadsheet.styles, broadsheet.swatches)
+
+
+@FUZZ
+@given(body=NASTY_TEXT, title=NASTY_TEXT)
+def test_any_copy_gives_a_page_or_a_clean_error(flow, tmp_path_factory, body, title):
+    text = f"---\ntitle: {title!r}\n---\n\n{body}\n"
+    try:
+        story = parse_article(text, "fuzz.md", "fuzz")
+    except SpecError:
+        return  # a clean, located error is a right answer
+    columns = [Column(100.0 + i * 126, 117.0, 1, 30) for i in range(3)]
+    result = flow.flow(story.body_blocks(with_byline=False), columns, story="fuzz")
+    total = sum(len(b.text) for b in story.body_blocks(with_byline=False))
+    assert result.set_chars + result.overset_chars == total
+    page = PageDisplay("F", 500, 700, 8.5, list(result.items))
+    if page.runs():
+        out = tmp_path_factory.mktemp("fuzz") / "F.pdf"
+        write_pdf([page], out)
+        with pikepdf.open(out) as pdf:
+            assert len(pdf.pages) == 1
+
+
+SPEC_VALUES = st.one_of(st.integers(min_value=-10**12, max_value=10**12), st.floats(allow_nan=True),
+                        st.text(max_size=20), st.booleans(), st.none(),
+                        st.lists(st.integers(-5, 200), max_size=4),
+                        st.dictionaries(st.text(max_size=5), st.integers(), max_size=3))
+
+
+@FUZZ
+@given(key=st.sampled_from(["columns: 1-8\n        lines: 26-69", "lines: 1-13", "headline_lines: 1",
+                            "border_width: 3pt", "balance: true", "columns: 1-8\n        lines: 73-103"]),
+       value=SPEC_VALUES)
+def test_any_spec_value_gives_a_page_or_a_clean_error(tmp_path_factory, key, value):
+    from pagecomposer.pipeline import compose_issue
+
+    folder = tmp_path_factory.mktemp("spec")
+    name = key.split(":")[0]
+    replacement = f"{name}: {value!r}" if not isinstance(value, (list, dict)) else f"{name}: {value}"
+    issue = _example_copy(folder, lambda t: t.replace(key, replacement, 1))
+    try:
+        compose_issue(issue)
+    except PagecomposerError:
+        pass  # a clean, located error
+
+
+def test_yaml_alias_bomb_is_refused_quickly():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in range(1, 9):
+        bomb += f"{chr(97 + level)}: &{chr(97 + level)} [" + ", ".join([f"*{chr(96 + level)}"] * 10) + "]\n"
+    started = time.perf_counter()
+    with pytest.raises(SpecError, match="expands to more than"):
+        load_yaml_text(bomb, "bomb.yaml")
+    assert time.perf_counter() - started < 5
+
+
+def test_deep_nesting_is_a_clean_error():
+    with pytest.raises(SpecError, match="nested too deeply"):
+        load_yaml_text("a: " + "[" * 5000 + "]" * 5000, "deep.yaml")
+
+
+def test_huge_article_and_paragraph_are_refused(tmp_path):
+    with pytest.raises(SpecError, match="too large"):
+        parse_article("---\ntitle: x\n---\n\n" + "国" * 2_100_000, "big.md", "big")
+    with pytest.raises(SpecError, match="a paragraph of over"):
+        parse_article("---\ntitle: x\n---\n\n" + "国" * 30_000, "long.md", "long")
+
+
+def test_decompression_bomb_is_refused(tmp_path):
+    from PIL import Image
+
+    from pagecomposer.layout.pictures import source_info
+
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (20000, 10000)).save(bomb)  # 200 megapixels in a few kilobytes
+    with pytest.raises(SpecError, match="cannot read the image|more than"):
+        source_info(bomb)
+
+
+def test_yaml_never_constructs_objects():
+    with pytest.raises(SpecError):
+        load_yaml_text("a: !!python/object/apply:os.system ['echo pwned']", "evil.yaml")
+
+
+def test_killed_build_leaves_the_last_good_output(tmp_path):
+    edition = ROOT / "examples" / "edition" / "issue.yaml"
+    out = tmp_path / "out"
+    good = subprocess.run([sys.executable, "-m", "pagecomposer", "build", str(edition), "-o", str(out),
+                           "--no-preflight"], capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
+    process = subprocess.Popen([sys.executable, "-m", "pagecomposer", "build", str(edition), "-o", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(2.0)  # mid-way: composing done, pages being written
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    for name, content in before.items():
+        path = out / name
+        assert path.exists(), name
+        with pikepdf.open(path) as pdf:  # every output path holds a whole PDF: the old one or a new one
+            assert len(pdf.pages) >= 1
+        assert path.read_bytes() == content  # same inputs: the same bytes, whichever build wrote it
