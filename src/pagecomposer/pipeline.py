@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,29 @@ def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
     issue = load_issue(issue_path)
     stories = load_stories(issue)
     return issue, compose_issue_pages(issue, stories)
+
+
+def preflight_pages(pages: list[PageResult], outputs: list[Path], pdfx: str, progress) -> list:
+    """Preflight every page; across processes when there are several (Ghostscript's rendering is
+    most of the time, and pages are independent)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pagecomposer.preflight import preflight as run_preflight
+
+    jobs = [(output, page.grid.layout.print.ink_limit, page.grid.layout.print.min_ppi, pdfx != "none")
+            for page, output in zip(pages, outputs)]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2:
+        return [run_preflight(path, ink_limit=ink, min_ppi=ppi, require_pdfx=pdfx_required)
+                for path, ink, ppi, pdfx_required in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_preflight, path, ink, ppi, pdfx_required) for path, ink, ppi, pdfx_required in jobs]
+        reports = []
+        for done, (page, future) in enumerate(zip(pages, futures)):
+            if progress:
+                progress(page.display.id, "checking", done, len(pages))
+            reports.append(future.result())
+        return reports
 
 
 def _finisher(issue: IssueSpec, page: PageResult, version: str):
@@ -118,14 +142,7 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
     result = BuildResult(issue, pages, outputs, time.perf_counter() - started, warnings, quality)
     written = time.perf_counter()
     if preflight:
-        from pagecomposer.preflight import preflight as run_preflight
-
-        for done, (page, output) in enumerate(zip(pages, outputs)):
-            if progress:
-                progress(page.display.id, "checking", done, len(pages))
-            settings = page.grid.layout.print
-            result.preflight.append(run_preflight(output, ink_limit=settings.ink_limit, min_ppi=settings.min_ppi,
-                                                  require_pdfx=pdfx != "none"))
+        result.preflight = preflight_pages(pages, outputs, pdfx, progress)
     # The same figures as data, for prepress scripts: what was written, what did not fit, how well it was set.
     result.report_path = report_path or out_dir / "report.json"
     checked = time.perf_counter()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 
 class CharClass(Enum):
@@ -36,6 +37,7 @@ LATIN_NO_START = set(",.;:!?)]}%")
 LATIN_NO_END = set("([{")
 
 
+@lru_cache(maxsize=65536)  # a page has a few thousand distinct characters; each is asked about often
 def classify(char: str) -> CharClass:
     if char in OPENING:
         return CharClass.OPENING
@@ -109,6 +111,7 @@ def may_end_line(char: str, rules: Prohibition = DEFAULT_PROHIBITION) -> bool:
     return classify(char) not in rules.no_end and char not in rules.no_end_chars
 
 
+@lru_cache(maxsize=262144)
 def inseparable(left: str, right: str, rules: Prohibition = DEFAULT_PROHIBITION) -> bool:
     """Pairs that form one unit: a Latin word or number, a —— or a ……"""
     a, b = classify(left), classify(right)
@@ -129,6 +132,7 @@ def latin_break(left: str, right: str) -> bool:
     return left in LATIN_BREAK_AFTER and right.isalnum() or left == "." and right.isalpha()
 
 
+@lru_cache(maxsize=262144)
 def break_allowed(left: str, right: str, rules: Prohibition = DEFAULT_PROHIBITION) -> bool:
     """May a line end after `left` and the next begin with `right`?"""
     if classify(left) is CharClass.SPACE:
@@ -142,6 +146,7 @@ def break_allowed(left: str, right: str, rules: Prohibition = DEFAULT_PROHIBITIO
     return may_end_line(left, rules) and may_start_line(right, rules)
 
 
+@lru_cache(maxsize=262144)
 def wants_autospace(left: str, right: str) -> bool:
     """Han next to a Latin letter or digit gets a quarter em (clreq §3.2.2), punctuation does not."""
     a, b = classify(left), classify(right)
