@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -101,6 +102,17 @@ def _finisher(issue: IssueSpec, page: PageResult, version: str):
     return finish
 
 
+_WRITTEN: dict[Path, str] = {}  # output file -> digest of what was last written to it by this process
+
+
+def _page_digest(page: PageResult, issue: IssueSpec, pdfx: str) -> str:
+    files = sorted({str(getattr(item, "font_path", None) or getattr(item, "path", "")) for item in page.display.items})
+    stamps = [(name, os.stat(name).st_mtime_ns) for name in files if name and os.path.exists(name)]
+    text = repr((page.display.items, page.display.slug, stamps, pdfx, issue.paper, issue.date,
+                 page.grid.layout.print))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
 REPORT_SCHEMA = 1  # docs/report.md; bumped when a field changes meaning or goes away
 
 
@@ -132,7 +144,12 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
             info = f"{issue.paper} {issue.date} {page.display.id}  pagecomposer  PDF/X-{pdfx}"
             add_marks(page.display, marks, info, font)
         target = out_dir / f"{page.display.id}.pdf"
-        write_pdf([page.display], target, finish=_finisher(issue, page, pdfx))
+        digest = _page_digest(page, issue, pdfx)
+        # A page whose drawing, fonts, pictures and options are what this process last wrote to the
+        # same file is that file already (output is deterministic): a --watch rebuild skips it.
+        if _WRITTEN.get(target.resolve()) != digest or not target.exists():
+            write_pdf([page.display], target, finish=_finisher(issue, page, pdfx))
+            _WRITTEN[target.resolve()] = digest
         outputs.append(target)
     if not only and len(outputs) > 1:
         title = " ".join(part for part in (issue.paper, issue.date) if part) or "issue"

@@ -66,6 +66,19 @@ class FlowResult:
     warnings: list[Warning] = field(default_factory=list)
 
 
+_SHAPED: dict[tuple, Paragraph] = {}
+_BREAKS: dict[tuple, list[Break]] = {}  # keyed by the shaped paragraph's id: it lives as long as _SHAPED
+CACHE_LIMIT = 100_000  # paragraphs: an edition has a few thousand; past this the caches start over
+
+
+def _remember(cache: dict, key, value):
+    if len(cache) >= CACHE_LIMIT:
+        _SHAPED.clear()
+        _BREAKS.clear()  # ids of dropped paragraphs could be reused
+    cache[key] = value
+    return value
+
+
 class _Cursor:
     """Where the next line goes: a column and a free grid line in it (lines under a picture are
     not free: the text wraps around it)."""
@@ -134,11 +147,12 @@ class StoryFlow:
     def __init__(self, grid: PageGrid, fonts: FontSet, styles: dict[str, Style], swatches: dict[str, CMYK],
                  keep_lines: bool = True):
         self.keep_lines = keep_lines  # widow and orphan control
-        # Shaping and breaking are pure: kept across flows, so balancing's trial flows cost little.
-        self._shaped: dict[tuple, Paragraph] = {}
+        # Shaping and breaking are pure functions of the copy, the style and the fonts: their results
+        # are kept for the life of the process (_SHAPED, _BREAKS), so balancing's trial flows, and a
+        # --watch rebuild after a one-story edit, redo only what changed.
+        self._fonts_key = tuple(sorted((key, str(path)) for key, path in fonts.files.items()))
         self._story = ""  # for messages: which story and paragraph is being set
         self._paragraph = 0
-        self._breaks: dict[tuple, list[Break]] = {}
         self.grid = grid
         self.fonts = fonts
         self.styles = styles
@@ -164,10 +178,11 @@ class StoryFlow:
     # --- body text ---------------------------------------------------------------------------
 
     def _shape(self, block: Block, style: Style, result: FlowResult, phrase_breaks_only: bool = False) -> Paragraph:
-        key = (block, style.name, style.size, phrase_breaks_only)
-        if key not in self._shaped:
-            self._shaped[key] = shape(block.runs, style, self.fonts, phrase_breaks_only=phrase_breaks_only)
-        paragraph = self._shaped[key]
+        key = (block.runs, style, self._fonts_key, phrase_breaks_only)
+        paragraph = _SHAPED.get(key)
+        if paragraph is None:
+            paragraph = _remember(_SHAPED, key, shape(block.runs, style, self.fonts,
+                                                      phrase_breaks_only=phrase_breaks_only))
         result.missing_chars += len(paragraph.missing)
         for missing in paragraph.missing:
             result.warnings.append(Warning(block.where, f"story '{self._story}', paragraph {self._paragraph}: no "
@@ -195,11 +210,11 @@ class StoryFlow:
             if column.width != composed_width:
                 # The whole rest of the paragraph is broken at once (total fit) for this column's measure.
                 indent = style.indent * style.size if start == 0 else 0.0
-                key = (id(paragraph), start, column.width)
-                if key not in self._breaks:
-                    self._breaks[key] = break_paragraph(paragraph, start, column.width - indent, column.width,
-                                                        style.breaker)
-                breaks = self._breaks[key]
+                key = (id(paragraph), start, column.width, style.breaker)
+                breaks = _BREAKS.get(key)
+                if breaks is None:
+                    breaks = _remember(_BREAKS, key, break_paragraph(paragraph, start, column.width - indent,
+                                                                     column.width, style.breaker))
                 composed_width = column.width
                 for brk in breaks:
                     if brk.forced:
