@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pagecomposer.display import Box, Circle, GlyphRun, Ink, PageDisplay, Rule
+from pagecomposer.options import parse_kinds
 from pagecomposer.text.fonts import load_face
 from pagecomposer.units import PT_PER_MM
 
@@ -25,11 +26,7 @@ COLOR_BAR = [Ink(1, 0, 0, 0), Ink(0, 1, 0, 0), Ink(0, 0, 1, 0), Ink(0, 0, 0, 1),
 
 
 def parse_marks(text: str) -> tuple[str, ...]:
-    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
-    unknown = [k for k in kinds if k not in MARK_KINDS]
-    if unknown:
-        raise ValueError(f"unknown mark '{unknown[0]}': choose from {', '.join(MARK_KINDS)}")
-    return kinds
+    return parse_kinds(text, MARK_KINDS, "mark")
 
 
 def add_marks(page: PageDisplay, kinds: tuple[str, ...], info: str, font_path: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
+from pagecomposer.options import parse_kinds
 from pagecomposer.spec.model import StoryElement
 
 GUIDES = ("grid", "frames", "overset")
@@ -19,11 +20,7 @@ OVERSET_COLOUR = (230, 20, 20)
 
 
 def parse_guides(text: str) -> tuple[str, ...]:
-    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
-    unknown = [k for k in kinds if k not in GUIDES]
-    if unknown:
-        raise ValueError(f"unknown guide '{unknown[0]}': choose from {', '.join(GUIDES)}")
-    return kinds
+    return parse_kinds(text, GUIDES, "guide")
 
 
 def render_page(pdf_path: Path, dpi: float) -> Image.Image:
