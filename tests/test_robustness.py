@@ -131,6 +131,7 @@ def test_killed_build_leaves_the_last_good_output(tmp_path):
                            "--no-preflight"], capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
     before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
+    (out / ".pagecomposer-cache.json").unlink()  # so the second build really rewrites every page
     process = subprocess.Popen([sys.executable, "-m", "pagecomposer", "build", str(edition), "-o", str(out)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     time.sleep(2.0)  # mid-way: composing done, pages being written

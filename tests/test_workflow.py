@@ -156,3 +156,15 @@ def test_help_has_examples_for_every_command():
         result = cli(command, "--help")
         assert result.returncode == 0 and "Example" in result.stdout, command
     assert cli("--version").stdout.startswith("pagecomposer, version")
+
+
+def test_unchanged_pages_are_not_rewritten(tmp_path):
+    edition = ROOT / "examples" / "edition" / "issue.yaml"
+    pagecomposer.build(edition, tmp_path, preflight=False)
+    stamps = {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("A0*.pdf")}
+    pagecomposer.build(edition, tmp_path, preflight=False)
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("A0*.pdf")} == stamps
+    (tmp_path / "A03.pdf").write_bytes(b"damaged")  # a file that is not what was written is rewritten
+    pagecomposer.build(edition, tmp_path, preflight=False)
+    with pikepdf.open(tmp_path / "A03.pdf") as pdf:
+        assert len(pdf.pages) == 1

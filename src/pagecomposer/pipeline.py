@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -102,7 +103,28 @@ def _finisher(issue: IssueSpec, page: PageResult, version: str):
     return finish
 
 
-_WRITTEN: dict[Path, str] = {}  # output file -> digest of what was last written to it by this process
+CACHE_NAME = ".pagecomposer-cache.json"  # in the output folder: what each page file was made from
+
+
+def _load_cache(out_dir: Path) -> dict:
+    try:
+        data = json.loads((out_dir / CACHE_NAME).read_text(encoding="utf-8"))
+        return data.get("pages", {}) if data.get("version") == 1 else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_cache(out_dir: Path, pages: dict) -> None:
+    temp = out_dir / (CACHE_NAME + ".tmp")
+    temp.write_text(json.dumps({"version": 1, "pages": pages}, indent=1, sort_keys=True), encoding="utf-8")
+    temp.replace(out_dir / CACHE_NAME)
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _page_digest(page: PageResult, issue: IssueSpec, pdfx: str) -> str:
@@ -136,6 +158,8 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
     if only:
         pages = [page for page in pages if page.display.id in only]
     outputs = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache = _load_cache(out_dir)
     for done, page in enumerate(pages):
         if progress:
             progress(page.display.id, "writing", done, len(pages))
@@ -145,12 +169,15 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
             add_marks(page.display, marks, info, font)
         target = out_dir / f"{page.display.id}.pdf"
         digest = _page_digest(page, issue, pdfx)
-        # A page whose drawing, fonts, pictures and options are what this process last wrote to the
-        # same file is that file already (output is deterministic): a --watch rebuild skips it.
-        if _WRITTEN.get(target.resolve()) != digest or not target.exists():
+        # A page whose drawing, fonts, pictures and options are those the file was last made from, and
+        # whose file is still the one written then, is that file already (output is deterministic): a
+        # rebuild after a one-story edit rewrites only the pages the edit reached.
+        known = cache.get(target.name, {})
+        if known.get("digest") != digest or known.get("sha256") != _file_hash(target):
             write_pdf([page.display], target, finish=_finisher(issue, page, pdfx))
-            _WRITTEN[target.resolve()] = digest
+            cache[target.name] = {"digest": digest, "sha256": _file_hash(target)}
         outputs.append(target)
+    _save_cache(out_dir, cache)
     if not only and len(outputs) > 1:
         title = " ".join(part for part in (issue.paper, issue.date) if part) or "issue"
         combine(outputs, out_dir / "issue.pdf", title)
