@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import re
 import resource
 import tempfile
 import time
@@ -107,7 +106,7 @@ def main() -> None:
         results[f"{args.pages}-page edition"] = run(make_edition(work / "ed", args.pages), work / "out2")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
-    print(f"| run | pages | stories | chars | spec | story | compose | render | preflight | total s | pages/s |")
+    print("| run | pages | stories | chars | spec | story | compose | render | preflight | total s | pages/s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         s = r["stages"]

@@ -70,8 +70,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     paths = [Path(a) for a in args.articles] or sorted((ROOT / "articles").glob("*.md"))
-    print(f"| article | breaker | chars | lines | break ms | shape ms | mean stretch | worst stretch | "
-          f"worst squeeze | compressed lines | short last lines |")
+    print("| article | breaker | chars | lines | break ms | shape ms | mean stretch | worst stretch | "
+          "worst squeeze | compressed lines | short last lines |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for path in paths:
         for breaker in ("optimal", "first-fit"):

@@ -11,9 +11,8 @@ import pikepdf
 import pytest
 
 from pagecomposer.pipeline import build
-from pagecomposer.preflight import preflight
 from pagecomposer.render.marks import SLUG
-from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE
 from tests.test_spec_errors import _layout_copy, _line_of, assert_clean_failure, run_build
 
 GS_CMYK = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")

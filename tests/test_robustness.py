@@ -5,12 +5,10 @@ output intact."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pikepdf
 import pytest
@@ -24,7 +22,7 @@ from pagecomposer.render.pdf import write_pdf
 from pagecomposer.display import PageDisplay
 from pagecomposer.spec.yamlnodes import load_yaml_text
 from pagecomposer.story.markdown import parse_article
-from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import ROOT
 from tests.test_spec_errors import _example_copy
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from PIL import Image
 import pagecomposer
 from pagecomposer.watch import watch
 from tests.conftest import EXAMPLE, ROOT
-from tests.test_spec_errors import _example_copy, _layout_copy, _line_of, assert_clean_failure, run_build
+from tests.test_spec_errors import _example_copy, _layout_copy, assert_clean_failure, run_build
 
 EDITION = ROOT / "examples" / "edition" / "issue.yaml"
 

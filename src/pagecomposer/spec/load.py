@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pagecomposer import resources
 from pagecomposer.display import Ink
-from pagecomposer.errors import SourceLocation, SpecError
+from pagecomposer.errors import SpecError
 from pagecomposer.spec import reader as r
 from pagecomposer.spec.model import (
     AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, ImageElement, MastheadElement, PrintSettings,

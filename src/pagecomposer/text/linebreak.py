@@ -242,8 +242,3 @@ def break_paragraph(paragraph: Paragraph, start: int, first_measure: float, meas
         if breaks is not None:
             return breaks
     return first_fit_breaks(paragraph, start, first_measure, measure)
-
-
-def next_break(paragraph: Paragraph, start: int, measure: float) -> Break:
-    """One line by first fit (kept for callers that set line by line)."""
-    return first_fit_break(paragraph, start, measure)
