@@ -106,6 +106,7 @@ def test_huge_article_and_paragraph_are_refused(tmp_path):
         parse_article("---\ntitle: x\n---\n\n" + "国" * 30_000, "long.md", "long")
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # the bomb is the point
 def test_decompression_bomb_is_refused(tmp_path):
     from PIL import Image
 
