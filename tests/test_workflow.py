@@ -81,7 +81,7 @@ def test_fit_reports_overset_and_what_to_cut(tmp_path):
 
 def test_report_file_for_scripts(tmp_path):
     report_path = tmp_path / "r" / "report.json"
-    result = cli("-q", "build", EXAMPLE, "-o", tmp_path / "out", "--report", report_path)
+    result = cli("build", EXAMPLE, "-o", tmp_path / "out", "--report", report_path, "-q")
     assert result.returncode == 0 and result.stdout == ""
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["schema"] == 1

@@ -66,6 +66,24 @@ def _console() -> Console:
     return click.get_current_context().find_root().obj
 
 
+def _set_quiet(ctx: click.Context, _param, value: bool) -> None:
+    if value:
+        ctx.find_root().obj.quiet = True
+
+
+def _set_verbose(ctx: click.Context, _param, value: bool) -> None:
+    if value:
+        ctx.find_root().obj.verbose = True
+
+
+def output_options(command):
+    """-q and -v after the command name too (`pagecomposer build -q …`), as people type them."""
+    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbose,
+                           help="Print more detail.")(command)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet,
+                        help="Print nothing but warnings and errors.")(command)
+
+
 @click.group(epilog="Run 'pagecomposer COMMAND --help' for a command's options and examples.")
 @click.version_option(__version__, prog_name="pagecomposer")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but warnings and errors.")
@@ -129,6 +147,7 @@ def _run_build(console: Console, issue: Path, out_dir: Path, **options):
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
               help="Write the build report (JSON, see docs/report.md) here instead of OUT/report.json.")
 @click.option("--watch", is_flag=True, help="Stay running; rebuild when a spec, layout, article, font or picture changes.")
+@output_options
 def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: bool, marks: str, only: str,
           report_path: Path | None, watch: bool) -> None:
     """Build every page of ISSUE into OUT/<page>.pdf and the edition into OUT/issue.pdf, then preflight them."""
@@ -192,6 +211,7 @@ def _watch(console: Console, issue: Path, out_dir: Path, options: dict) -> None:
               show_default=True, help="Folder for the PNGs (and the PDFs they come from).")
 @click.option("--dpi", type=float, default=60, show_default=True, help="Resolution of the page PNGs.")
 @click.option("--show", default="", metavar="GUIDES", help="Draw on the PNGs only: any of grid,frames,overset.")
+@output_options
 def preview(issue: Path, out_dir: Path, dpi: float, show: str) -> None:
     """Render each page of ISSUE to OUT/<page>.png and all pages to OUT/contact.png."""
     from pagecomposer.render.preview import contact_sheet, draw_guides, parse_guides, render_page
@@ -228,6 +248,7 @@ def preview(issue: Path, out_dir: Path, dpi: float, show: str) -> None:
   pagecomposer fit issue.yaml --json > fit.json""")
 @click.argument("issue", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@output_options
 def fit(issue: Path, as_json: bool) -> None:
     """Copyfit: per story, the lines its frames offer and its copy needs, and what would make it fit."""
     from pagecomposer.pipeline import compose_issue
@@ -252,6 +273,7 @@ def fit(issue: Path, as_json: bool) -> None:
 \b
   pagecomposer check examples/edition/issue.yaml""")
 @click.argument("issue", type=click.Path(path_type=Path))
+@output_options
 def check(issue: Path) -> None:
     """Check ISSUE, its layouts, articles, fonts and pictures without composing or writing anything."""
     from pagecomposer.pipeline import load_stories
@@ -283,6 +305,7 @@ def check(issue: Path) -> None:
   pagecomposer build my-issue/issue.yaml -o my-issue/out""")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--layout", default="broadsheet", show_default=True, help="broadsheet, tabloid or berliner.")
+@output_options
 def init(folder: Path, layout: str) -> None:
     """Create a small working issue in FOLDER to start from."""
     from pagecomposer.scaffold import init as scaffold
@@ -310,6 +333,7 @@ def init(folder: Path, layout: str) -> None:
 @click.option("--min-ppi", type=float, default=200.0, show_default=True, help="Lowest effective image resolution.")
 @click.option("--require-pdfx/--no-require-pdfx", default=True, show_default=True,
               help="Fail a file that does not declare PDF/X.")
+@output_options
 def preflight(pdfs: tuple[Path, ...], as_json: bool, ink_limit: float, min_ppi: float, require_pdfx: bool) -> None:
     """Check PDFS as a newspaper plant would; exit 1 if any fails."""
     from pagecomposer.preflight import preflight as run_preflight
