@@ -105,7 +105,7 @@ def test_punctuation_pairs_and_han_latin_gaps_measured_in_the_pdf(built):
     for page, chars in pages:
         em = page.grid.grid.body_size
         for placed, line in _story_pdf_lines(page, chars):
-            if placed.role == "byline" or placed.line.narrowed_pairs:
+            if placed.role == "byline" or placed.line.narrowed:
                 continue  # names set flush left; a line whose pairs had to give way is counted in the report
             spacing = _line_spacing(placed, line)
             em = placed.line.glyphs[0].size
@@ -126,7 +126,7 @@ def test_punctuation_pairs_and_han_latin_gaps_measured_in_the_pdf(built):
 def test_stretch_limits(built):
     result, _ = built
     for story in result.quality:
-        assert story.narrowed_pairs == 0, story.summary()
+        assert story.narrowed == 0, story.summary()
         assert story.worst_stretch <= MAX_WORST_STRETCH, story.summary()
         assert story.mean_stretch < MAX_MEAN_STRETCH, story.summary()
         assert story.short_last_lines == 0, story.summary()

@@ -23,7 +23,7 @@ class StoryQuality:
     worst_stretch: float
     worst_squeeze: float  # tightest inter-character squeeze (紧排), share of the type size
     compressed_pairs: int  # adjacent punctuation set at 1.5 em
-    narrowed_pairs: int  # pairs set below 1.5 em because the alternative was a loose line
+    narrowed: int  # pairs set below 1.5 em because the alternative was a loose line
     shrunk_lines: int  # lines fitted by compressing punctuation (挤进)
     hangs: int  # lines ending in a hanging mark
     short_last_lines: int  # paragraph-final lines of one or two characters (孤字)
@@ -37,7 +37,7 @@ class StoryQuality:
     def summary(self) -> str:
         overset = "none" if not self.overset_chars else f"{self.overset_chars} chars ({self.overset_lines} lines)"
         return (f"{self.page}/{self.article}: {self.lines} lines; stretch mean {self.mean_stretch:.1%} "
-                f"worst {self.worst_stretch:.1%}, squeeze worst {self.worst_squeeze:.1%}; {self.compressed_pairs} compressed pairs ({self.narrowed_pairs} narrowed), {self.shrunk_lines} "
+                f"worst {self.worst_stretch:.1%}, squeeze worst {self.worst_squeeze:.1%}; {self.compressed_pairs} compressed pairs ({self.narrowed} narrowed), {self.shrunk_lines} "
                 f"compressed lines, {self.hangs} hangs, {self.short_last_lines} short last lines; widows/orphans "
                 f"avoided {self.widows_avoided}/{self.orphans_avoided}; fallback chars {self.fallback_chars}, "
                 f"missing {self.missing_chars}; overset {overset}")
@@ -59,7 +59,7 @@ def story_quality(page: str, article: str, flow: FlowResult) -> StoryQuality:
         worst_squeeze=max((line.squeeze_per_gap / line.glyphs[0].size for line in justified if line.glyphs),
                           default=0.0),
         compressed_pairs=sum(p.line.compressed_pairs for p in flow.lines),
-        narrowed_pairs=sum(p.line.narrowed_pairs for p in flow.lines),
+        narrowed=sum(p.line.narrowed for p in flow.lines),
         shrunk_lines=sum(1 for line in justified if line.shrunk > 0),
         hangs=sum(1 for p in flow.lines if p.line.hung),
         # A one-line paragraph is not a 孤字; a last line that is not the first one may be.

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pagecomposer.text.cjk import HANGABLE, CharClass
-from pagecomposer.text.linebreak import MAX_SQUEEZE_EM, break_paragraph
+from pagecomposer.text.linebreak import AUTOSPACE_NARROW_EM, MAX_SQUEEZE_EM, RELAXED_SQUEEZE_FACTOR, break_paragraph
 from pagecomposer.text.shaping import Glyph, Paragraph
 
 
@@ -37,7 +37,7 @@ class SetLine:
     compressed_pairs: int = 0  # adjacent punctuation pairs set at 1.5 em on this line
     squeeze_per_gap: float = 0.0  # pt taken from each inter-character gap (紧排), the last resort
     hyphenated: bool = False  # ends in a hyphen added by hyphenation (not a character of the copy)
-    narrowed_pairs: int = 0  # marks of compressed pairs set narrower still, to avoid a loose line
+    narrowed: int = 0  # Han–Latin gaps and pair marks set narrower, to avoid a loose line (the last resort)
 
     @property
     def width(self) -> float:
@@ -67,7 +67,7 @@ def _cut(glyph: Glyph, amount: float) -> tuple[Glyph, float]:
 
 
 def _shrink(glyphs: list[Glyph], kerns: list[float], squeezable: list[int], needed: float,
-            size: float) -> tuple[float, float, int]:
+            size: float, autospace_gaps: list[int] = ()) -> tuple[float, float, int]:
     """Take `needed` pt out of the line in clreq's order; returns what was taken, how much each
     inter-character gap was squeezed, and how many marks of compressed pairs had to give way."""
     taken = 0.0
@@ -86,11 +86,18 @@ def _shrink(glyphs: list[Glyph], kerns: list[float], squeezable: list[int], need
                 taken += got
             members = [i for i in members if glyphs[i].shrink_left or glyphs[i].shrink_right]
     if squeezable and needed - taken > 1e-6:
-        squeeze = min((needed - taken) / len(squeezable), MAX_SQUEEZE_EM * size)
+        squeeze = min((needed - taken) / len(squeezable), MAX_SQUEEZE_EM * RELAXED_SQUEEZE_FACTOR * size)
         for i in squeezable:
             kerns[i] -= squeeze
             taken += squeeze
-    # The very last resort: the remaining blanks of compressed pairs.
+    # The very last resort: half of each Han–Latin gap, then the remaining blanks of compressed pairs.
+    latin_gaps = [i for i in autospace_gaps if i < len(kerns)]
+    if latin_gaps and needed - taken > 1e-6:
+        share = min((needed - taken) / len(latin_gaps), AUTOSPACE_NARROW_EM * size)
+        for i in latin_gaps:
+            kerns[i] -= share
+            taken += share
+        narrowed += len(latin_gaps)
     for i, glyph in enumerate(glyphs):
         if needed - taken <= 1e-6:
             break
@@ -123,8 +130,9 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
     narrowed = 0
     if natural > measure:
         head = glyphs[:content]
-        squeezable = [i for i in range(content - 1) if junctions[i].stretchable]
-        shrunk, squeeze, narrowed = _shrink(head, kerns, squeezable, natural - measure, size)
+        squeezable = [i for i in range(content - 1) if junctions[i].squeezable]
+        latin_gaps = [i for i in range(content - 1) if junctions[i].autospace]
+        shrunk, squeeze, narrowed = _shrink(head, kerns, squeezable, natural - measure, size, latin_gaps)
         glyphs[:content] = head
         natural -= shrunk
     stretch = 0.0
@@ -149,7 +157,7 @@ def set_line(paragraph: Paragraph, start: int, end: int, measure: float, *, inde
     return SetLine(glyphs=tuple(glyphs), xs=tuple(xs), measure=measure, indent=indent, natural_width=natural,
                    stretch_per_gap=stretch, shrunk=shrunk, last=last, start=start, end=end, hung=hung,
                    compressed_pairs=pairs, squeeze_per_gap=squeeze, hyphenated=bool(hyphen),
-                   narrowed_pairs=narrowed)
+                   narrowed=narrowed)
 
 
 

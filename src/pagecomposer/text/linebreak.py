@@ -28,8 +28,10 @@ MAX_STRETCH_EM = 0.15  # a gap stretched this much is as loose as a line may be 
 # The last resort before a loose line: tighten the gaps between characters a little (紧排), as desks
 # do by hand. A sixteenth of an em per gap (0.56 pt at 9 pt) is not seen; 25 % of stretch is.
 MAX_SQUEEZE_EM = 0.0625
+RELAXED_SQUEEZE_FACTOR = 1.5  # the relaxed pass, which tolerates looser lines, tolerates tighter ones too
 SQUEEZE_WEIGHT = 60  # squeezing every gap by MAX_SQUEEZE_EM costs this badness (on top of punctuation's)
-PAIR_WEIGHT = 80  # narrowing a compressed pair below 1.5 em: only when the alternative is a loose line
+PAIR_WEIGHT = 80  # narrowing a Han–Latin gap or a compressed pair: only when the alternative is a loose line
+AUTOSPACE_NARROW_EM = 0.125  # a Han–Latin gap may give up half of its quarter em, as a last resort
 LINE_PENALTY = 10  # every line costs something, so fewer lines win among equals
 SHRINK_WEIGHT = 10  # compressing punctuation fully costs this badness: cheap, clreq compresses first
 STRETCH_WEIGHT = 100  # stretching every gap by MAX_STRETCH_EM costs this badness
@@ -52,9 +54,10 @@ class LineFit:
 
     natural: float  # pt that must fit the measure (a hung mark excluded)
     shrink: float  # pt its punctuation blanks could give up
-    gaps: int  # stretchable gaps (each may also be squeezed by MAX_SQUEEZE_EM)
-    hung: bool
-    pair_shrink: float = 0.0  # pt the marks of compressed pairs could still give up (the very last resort)  # its last glyph hangs past the measure
+    gaps: int  # stretchable gaps
+    tight: int  # gaps that may be squeezed by MAX_SQUEEZE_EM (inside Latin words too; not inside —— or ……)
+    hung: bool  # its last glyph hangs past the measure
+    last_resort: float = 0.0  # pt that narrowing Han–Latin gaps and compressed pairs could still give
 
 
 class _Sums:
@@ -66,6 +69,10 @@ class _Sums:
         self.advance = [0.0]
         self.shrink = [0.0]
         self.pair_shrink = [0.0]
+        self.autospace = [0]
+        for junction in paragraph.junctions:
+            self.autospace.append(self.autospace[-1] + junction.autospace)
+        self.autospace_give = AUTOSPACE_NARROW_EM * size
         for glyph in paragraph.glyphs:
             self.advance.append(self.advance[-1] + glyph.advance)
             # A mark of a compressed pair keeps its 1.5 em inside a line; its blank is counted apart
@@ -75,9 +82,11 @@ class _Sums:
             self.pair_shrink.append(self.pair_shrink[-1] + (own if glyph.paired else 0.0))
         self.kern = [0.0]
         self.gaps = [0]
+        self.tight = [0]  # squeezable junctions
         for junction in paragraph.junctions:
             self.kern.append(self.kern[-1] + junction.kern)
             self.gaps.append(self.gaps[-1] + junction.stretchable)
+            self.tight.append(self.tight[-1] + junction.squeezable)
         self.squeeze = MAX_SQUEEZE_EM * size
 
     def fit(self, start: int, end: int) -> LineFit:
@@ -96,7 +105,9 @@ class _Sums:
             shrink += last.shrink_right
             pair_shrink -= last.shrink_left + last.shrink_right
         gaps = self.gaps[content_end - 1] - self.gaps[start]
-        return LineFit(natural, shrink, gaps, hung, pair_shrink)
+        autospace = self.autospace[content_end - 1] - self.autospace[start]
+        tight = self.tight[content_end - 1] - self.tight[start]
+        return LineFit(natural, shrink, gaps, tight, hung, pair_shrink + autospace * self.autospace_give)
 
 
 def _allowed_ends(paragraph: Paragraph, start: int) -> list[int]:
@@ -112,12 +123,12 @@ def line_badness(fit: LineFit, measure: float, size: float, last: bool, max_rati
         need = fit.natural - measure
         if need <= fit.shrink + FIT_TOLERANCE_PT:
             return SHRINK_WEIGHT * (need / fit.shrink) ** 3
-        squeeze = fit.gaps * MAX_SQUEEZE_EM * size
+        squeeze = fit.tight * MAX_SQUEEZE_EM * size * (1.0 if max_ratio <= 1.0 else RELAXED_SQUEEZE_FACTOR)
         if need <= fit.shrink + squeeze + FIT_TOLERANCE_PT:
             return SHRINK_WEIGHT + SQUEEZE_WEIGHT * ((need - fit.shrink) / squeeze) ** 3
-        if need > fit.shrink + squeeze + fit.pair_shrink + FIT_TOLERANCE_PT:
+        if need > fit.shrink + squeeze + fit.last_resort + FIT_TOLERANCE_PT:
             return None
-        return SHRINK_WEIGHT + SQUEEZE_WEIGHT + PAIR_WEIGHT * ((need - fit.shrink - squeeze) / fit.pair_shrink) ** 3
+        return SHRINK_WEIGHT + SQUEEZE_WEIGHT + PAIR_WEIGHT * ((need - fit.shrink - squeeze) / fit.last_resort) ** 3
     if last:
         return 0.0
     slack = measure - fit.natural
@@ -162,7 +173,8 @@ def _total_fit(paragraph, sums: _Sums, start: int, ends: list[int], first_measur
                 continue
             fit = sums.fit(begin, end)
             line_measure = first_measure if begin == start else measure
-            if fit.natural - fit.shrink - fit.gaps * sums.squeeze - fit.pair_shrink > line_measure + FIT_TOLERANCE_PT:
+            most_squeeze = fit.tight * sums.squeeze * RELAXED_SQUEEZE_FACTOR
+            if fit.natural - fit.shrink - most_squeeze - fit.last_resort > line_measure + FIT_TOLERANCE_PT:
                 break  # starting earlier only makes the line longer
             badness = line_badness(fit, line_measure, size, last, max_ratio)
             if badness is None:

@@ -49,6 +49,7 @@ class Junction:
     autospace: bool = False  # a Han–Latin gap (the style's autospace is in kern)
     penalty: float = 0.0  # cost of breaking here (after a hyphen inside a Latin word)
     hyphen: float = 0.0  # pt of the hyphen a break here adds (a hyphenation point); 0 if none
+    squeezable: bool = True  # may the line tighten it (紧排)? everywhere but inside a —— or ……
 
 
 @dataclass(frozen=True)
@@ -258,4 +259,6 @@ def _junction(a: Glyph, b: Glyph, style: Style, rules: cjk.Prohibition, phrase_b
     else:
         stretchable = not cjk.inseparable(a.char, b.char, rules) and a.cls is not CharClass.SPACE
     penalty = LATIN_BREAK_PENALTY if can_break and cjk.latin_break(a.char, b.char) else 0.0
-    return Junction(kern=kern, can_break=can_break, stretchable=stretchable, autospace=autospace, penalty=penalty)
+    squeezable = not (a.cls is b.cls and a.cls in (CharClass.DASH, CharClass.ELLIPSIS))
+    return Junction(kern=kern, can_break=can_break, stretchable=stretchable, autospace=autospace, penalty=penalty,
+                    squeezable=squeezable)
