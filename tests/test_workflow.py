@@ -167,3 +167,20 @@ def test_unchanged_pages_are_not_rewritten(tmp_path):
     pagecomposer.build(edition, tmp_path, preflight=False)
     with pikepdf.open(tmp_path / "A03.pdf") as pdf:
         assert len(pdf.pages) == 1
+
+
+def test_preflight_findings_are_reused_only_for_the_same_file(tmp_path):
+    edition = ROOT / "examples" / "edition" / "issue.yaml"
+    pagecomposer.build(edition, tmp_path, preflight=True)
+    cache_path = tmp_path / ".pagecomposer-cache.json"
+    cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    # Plant a failing finding for A02: a rebuild that trusts its cache must report it ...
+    cache["pages"]["A02.pdf"]["preflight"]["findings"].append(
+        {"check": "planted", "ok": False, "message": "planted", "page": 1, "severity": "error"})
+    cache_path.write_text(json.dumps(cache), encoding="utf-8")
+    second = pagecomposer.build(edition, tmp_path, preflight=True)
+    assert [r.passed for r in second.preflight] == [page.display.id != "A02" for page in second.pages]
+    # ... and a file that is no longer the one checked is written and checked again.
+    (tmp_path / "A02.pdf").write_bytes(b"damaged")
+    third = pagecomposer.build(edition, tmp_path, preflight=True)
+    assert all(r.passed for r in third.preflight)

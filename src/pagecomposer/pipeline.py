@@ -73,6 +73,8 @@ def preflight_pages(pages: list[PageResult], outputs: list[Path], pdfx: str, pro
     jobs = [(output, page.grid.layout.print.ink_limit, page.grid.layout.print.min_ppi, pdfx != "none")
             for page, output in zip(pages, outputs)]
     workers = min(len(jobs), os.cpu_count() or 1)
+    if not jobs:
+        return []
     if workers < 2:
         return [run_preflight(path, ink_limit=ink, min_ppi=ppi, require_pdfx=pdfx_required)
                 for path, ink, ppi, pdfx_required in jobs]
@@ -84,6 +86,33 @@ def preflight_pages(pages: list[PageResult], outputs: list[Path], pdfx: str, pro
                 progress(page.display.id, "checking", done, len(pages))
             reports.append(future.result())
         return reports
+
+
+def _preflight_with_cache(pages: list[PageResult], outputs: list[Path], pdfx: str, progress, cache: dict) -> list:
+    """Preflight the pages, reusing the findings recorded for a file that is still byte for byte the
+    one they were made on (its hash is in the cache), with the same limits."""
+    from pagecomposer.preflight import Finding, Report
+
+    reports: list = [None] * len(pages)
+    todo = []
+    for index, (page, output) in enumerate(zip(pages, outputs)):
+        settings = page.grid.layout.print
+        options = [settings.ink_limit, settings.min_ppi, pdfx != "none"]
+        known = cache.get(output.name, {})
+        checked = known.get("preflight")
+        if checked and checked["options"] == options and checked["sha256"] == known.get("sha256"):
+            reports[index] = Report(str(output), checked["pdfx"], [Finding(**f) for f in checked["findings"]])
+        else:
+            todo.append(index)
+    fresh = preflight_pages([pages[i] for i in todo], [outputs[i] for i in todo], pdfx, progress)
+    for index, report in zip(todo, fresh):
+        reports[index] = report
+        settings = pages[index].grid.layout.print
+        entry = cache.setdefault(outputs[index].name, {})
+        entry["preflight"] = {"options": [settings.ink_limit, settings.min_ppi, pdfx != "none"],
+                              "sha256": entry.get("sha256"), "pdfx": report.pdfx,
+                              "findings": report.as_dict()["findings"]}
+    return reports
 
 
 def _finisher(issue: IssueSpec, page: PageResult, version: str):
@@ -186,7 +215,8 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
     result = BuildResult(issue, pages, outputs, time.perf_counter() - started, warnings, quality)
     written = time.perf_counter()
     if preflight:
-        result.preflight = preflight_pages(pages, outputs, pdfx, progress)
+        result.preflight = _preflight_with_cache(pages, outputs, pdfx, progress, cache)
+        _save_cache(out_dir, cache)
     # The same figures as data, for prepress scripts: what was written, what did not fit, how well it was set.
     result.report_path = report_path or out_dir / "report.json"
     checked = time.perf_counter()
