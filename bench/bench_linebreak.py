@@ -21,7 +21,7 @@ from pagecomposer.spec.load import load_layout
 from pagecomposer.story.markdown import load_article
 from pagecomposer.text.fonts import FontSet
 from pagecomposer.text.justify import set_line
-from pagecomposer.text.linebreak import break_paragraph
+from pagecomposer.text.linebreak import break_paragraph, is_short_line
 from pagecomposer.text.shaping import shape
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def measure(article_path: Path, breaker: str, chars: int, runs: int) -> dict:
                 stretches.append(line.stretch_per_gap / style.size)
                 squeezes.append(line.squeeze_per_gap / style.size)
                 compressed += line.shrunk > 0
-            elif not first and sum(1 for g in line.glyphs if g.cls.value in ("han", "latin")) <= 2:
+            elif not first and is_short_line(line.glyphs):
                 short_last += 1
             start = brk.end
     return {"chars": sum(len(b.text) for b in blocks), "break_ms": statistics.median(timings) * 1000,

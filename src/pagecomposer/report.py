@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pagecomposer.layout.flow import FlowResult
-from pagecomposer.text.cjk import PUNCTUATION, CharClass
+from pagecomposer.text.linebreak import is_short_line
 
 BODY_ROLES = ("paragraph", "lead")
 
@@ -43,11 +43,6 @@ class StoryQuality:
                 f"missing {self.missing_chars}; overset {overset}")
 
 
-def _is_short(line) -> bool:
-    letters = [g for g in line.glyphs if g.cls is not CharClass.SPACE and g.cls not in PUNCTUATION]
-    return len(letters) <= 2
-
-
 def story_quality(page: str, article: str, flow: FlowResult) -> StoryQuality:
     body = [p.line for p in flow.lines if p.role in BODY_ROLES]
     justified = [line for line in body if not line.last]
@@ -63,7 +58,7 @@ def story_quality(page: str, article: str, flow: FlowResult) -> StoryQuality:
         shrunk_lines=sum(1 for line in justified if line.shrunk > 0),
         hangs=sum(1 for p in flow.lines if p.line.hung),
         # A one-line paragraph is not a 孤字; a last line that is not the first one may be.
-        short_last_lines=sum(1 for line in body if line.last and line.start > 0 and _is_short(line)),
+        short_last_lines=sum(1 for line in body if line.last and line.start > 0 and is_short_line(line.glyphs)),
         widows_avoided=flow.widows_avoided, orphans_avoided=flow.orphans_avoided,
         fallback_chars=flow.fallback_chars, missing_chars=flow.missing_chars,
         overset_chars=flow.overset_chars, overset_lines=flow.overset_lines)

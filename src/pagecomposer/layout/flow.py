@@ -177,12 +177,27 @@ class StoryFlow:
 
     # --- body text ---------------------------------------------------------------------------
 
-    def _shape(self, block: Block, style: Style, result: FlowResult, phrase_breaks_only: bool = False) -> Paragraph:
+    def _shaped(self, block: Block, style: Style, phrase_breaks_only: bool = False) -> Paragraph:
+        """The block shaped, from the process cache when the same copy was shaped before."""
         key = (block.runs, style, self._fonts_key, phrase_breaks_only)
         paragraph = _SHAPED.get(key)
         if paragraph is None:
             paragraph = _remember(_SHAPED, key, shape(block.runs, style, self.fonts,
                                                       phrase_breaks_only=phrase_breaks_only))
+        return paragraph
+
+    @staticmethod
+    def _breaks(paragraph: Paragraph, start: int, width: float, style: Style) -> list[Break]:
+        """Line ends for the rest of a paragraph at a column width, from the process cache."""
+        key = (id(paragraph), start, width, style.breaker)
+        breaks = _BREAKS.get(key)
+        if breaks is None:
+            indent = style.indent * style.size if start == 0 else 0.0
+            breaks = _remember(_BREAKS, key, break_paragraph(paragraph, start, width - indent, width, style.breaker))
+        return breaks
+
+    def _shape(self, block: Block, style: Style, result: FlowResult, phrase_breaks_only: bool = False) -> Paragraph:
+        paragraph = self._shaped(block, style, phrase_breaks_only)
         result.missing_chars += len(paragraph.missing)
         for missing in paragraph.missing:
             result.warnings.append(Warning(block.where, f"story '{self._story}', paragraph {self._paragraph}: no "
@@ -209,12 +224,7 @@ class StoryFlow:
             column = cursor.column
             if column.width != composed_width:
                 # The whole rest of the paragraph is broken at once (total fit) for this column's measure.
-                indent = style.indent * style.size if start == 0 else 0.0
-                key = (id(paragraph), start, column.width, style.breaker)
-                breaks = _BREAKS.get(key)
-                if breaks is None:
-                    breaks = _remember(_BREAKS, key, break_paragraph(paragraph, start, column.width - indent,
-                                                                     column.width, style.breaker))
+                breaks = self._breaks(paragraph, start, column.width, style)
                 composed_width = column.width
                 for brk in breaks:
                     if brk.forced:
@@ -272,13 +282,11 @@ class StoryFlow:
         return room
 
     def _count_lines(self, paragraph: Paragraph, start: int, style: Style) -> int:
-        measure = self.grid.grid.column_width
-        indent = style.indent * style.size if start == 0 else 0.0
-        return len(break_paragraph(paragraph, start, measure - indent, measure, style.breaker))
+        return len(self._breaks(paragraph, start, self.grid.grid.column_width, style))
 
     def _lines_needed(self, block: Block) -> int:
         style = self.styles[STYLE_OF_BLOCK[block.kind]]
-        return self._count_lines(shape(block.runs, style, self.fonts), 0, style)
+        return self._count_lines(self._shaped(block, style), 0, style)
 
     # --- headings ----------------------------------------------------------------------------
 

@@ -142,9 +142,9 @@ def line_badness(fit: LineFit, measure: float, size: float, last: bool, max_rati
     return STRETCH_WEIGHT * ratio ** 3
 
 
-def _visible_chars(paragraph: Paragraph, start: int, end: int) -> int:
-    """Characters on a line, not counting punctuation or spaces (系。 is a one-character line)."""
-    return sum(1 for g in paragraph.glyphs[start:end] if g.cls is not CharClass.SPACE and g.cls not in PUNCTUATION)
+def is_short_line(glyphs) -> bool:
+    """A line of one or two characters, punctuation and spaces not counted (系。 is one): a 孤字."""
+    return sum(1 for g in glyphs if g.cls is not CharClass.SPACE and g.cls not in PUNCTUATION) <= SHORT_LAST_LINE_CHARS
 
 
 def optimal_breaks(paragraph: Paragraph, start: int, first_measure: float, measure: float) -> list[Break] | None:
@@ -183,7 +183,7 @@ def _total_fit(paragraph, sums: _Sums, start: int, ends: list[int], first_measur
             demerits = (LINE_PENALTY + badness) ** 2
             if not last:
                 demerits += paragraph.junctions[end - 1].penalty ** 2
-            if last and end - begin < count - start and _visible_chars(paragraph, begin, end) <= SHORT_LAST_LINE_CHARS:
+            if last and end - begin < count - start and is_short_line(paragraph.glyphs[begin:end]):
                 demerits += SHORT_LAST_LINE_DEMERITS
             for key in states:
                 total = best[key][0] + demerits + (LOOSE_RUN_DEMERITS if loose and key[1] else 0.0)
