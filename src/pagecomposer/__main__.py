@@ -1,3 +1,3 @@
-from pagecomposer.cli import main
+from pagecomposer.cli import run
 
-main()
+run()

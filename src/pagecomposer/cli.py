@@ -13,7 +13,9 @@ traceback (`--debug` shows one). Exit statuses, for prepress scripts:
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -93,6 +95,33 @@ def output_options(command):
 def main(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
     """Compose newspaper pages from an issue.yaml into print-ready PDF."""
     ctx.obj = Console(quiet, verbose, debug)
+
+
+def run() -> None:
+    """The console command: main(), made quicker for a one-shot process.
+
+    - A build allocates about a million small objects that live until it ends. Python's cycle
+      collector would walk them again and again; with the imports frozen out of its view and a
+      higher first threshold it runs a few times instead of hundreds (a tenth of a page build).
+    - At the end every file is written, renamed and closed, and the pools are shut down, so the
+      interpreter's teardown (freeing those objects one by one, another tenth) is skipped: the
+      process flushes its output and exits with the status main() chose.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        main()
+        status = 0
+    except SystemExit as exit_:
+        status = exit_.code
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):
+        print(status, file=sys.stderr)
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 # --- build ------------------------------------------------------------------------------------

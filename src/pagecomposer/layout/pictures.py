@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pikepdf
-from PIL import Image
 
 from pagecomposer.display import Picture
 from pagecomposer.errors import SourceLocation, SpecError
@@ -30,8 +28,16 @@ RGB_MODES = {"RGB", "RGBA", "P", "LA", "RGBX"}
 # A photo for a broadsheet page is at most a few tens of megapixels; a file claiming far more is a
 # decompression bomb or a mistake, refused before it is decoded.
 MAX_PIXELS = 150_000_000
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 CAPTION_GAP_LINES = 0  # the caption sits on the grid lines right under the picture
+
+
+def pillow():
+    """PIL.Image with the decompression-bomb limit set; imported when a page has a picture (a page
+    of text is built without loading Pillow at all)."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    return Image
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class SourceInfo:
 @lru_cache(maxsize=64)
 def source_info(path: Path) -> SourceInfo:
     if path.suffix.lower() == ".pdf":
+        import pikepdf
+
         try:
             with pikepdf.open(path) as pdf:
                 page = pdf.pages[0]
@@ -52,6 +60,7 @@ def source_info(path: Path) -> SourceInfo:
         except (pikepdf.PdfError, IndexError) as exc:
             raise SpecError(f"cannot read the PDF ad {path.name}: {exc}") from None
         return SourceInfo("pdf", box[2] - box[0], box[3] - box[1])
+    Image = pillow()
     try:
         with Image.open(path) as image:
             if image.width * image.height > MAX_PIXELS:

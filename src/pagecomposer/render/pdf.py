@@ -14,13 +14,18 @@ import os
 import tempfile
 from pathlib import Path
 
+from weakref import WeakKeyDictionary
+
+import reportlab
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.pdfgen.canvas import Canvas
 
 from reportlab.lib.utils import ImageReader
 
+from pagecomposer import fontcache
 from pagecomposer.display import Box, Circle, GlyphRun, Ink, PageDisplay, Picture, Rule
 from pagecomposer.render.pictures import load_raster
 from pagecomposer.text.fonts import load_face
@@ -35,9 +40,44 @@ def _font_name(path: str) -> str:
     """Register a font file with reportlab once; returns its reportlab name."""
     if path not in _registered:
         name = "pc-" + Path(path).stem
-        pdfmetrics.registerFont(TTFont(name, path))
+        pdfmetrics.registerFont(_embeddable_font(name, Path(path)))
         _registered[path] = name
     return _registered[path]
+
+
+# reportlab's parse of a face, less the two things that are not plain data: the file's bytes (read
+# again, they are needed for subsetting) and a scaling lambda (made again from unitsPerEm).
+_NOT_CACHED = ("_ttf_data", "_pdfScale")
+
+
+def _parsed_face(path: Path) -> dict:
+    face = TTFontFace(str(path))
+    state = {key: value for key, value in face.__dict__.items() if key not in _NOT_CACHED}
+    names = [key for key, value in state.items() if isinstance(value, TTFNameBytes)]
+    return {"state": {key: (bytes(value) if key in names else value) for key, value in state.items()},
+            "names": names}
+
+
+def _embeddable_font(name: str, path: Path) -> TTFont:
+    """reportlab's TTFont for `path`, from the parse cached in the user's cache folder (see
+    fontcache): the same object TTFont(name, path) makes, without parsing the file again."""
+    cached = fontcache.cached("reportlab", path, f"reportlab {reportlab.Version}", lambda: _parsed_face(path))
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update(cached["state"])
+    for key in cached["names"]:
+        setattr(face, key, TTFNameBytes(cached["state"][key]))
+    face._ttf_data = path.read_bytes()
+    scale = 1000 / face.unitsPerEm
+    face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
+    # What TTFont.__init__ sets besides the face (tests/test_fontcache.py compares the two objects).
+    font = TTFont.__new__(TTFont)
+    font.fontName = name
+    font.face = face
+    font.encoding = TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = False  # every glyph is placed by the composer; reportlab must not reshape
+    return font
 
 
 def _color(ink: Ink):

@@ -10,16 +10,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
-from PIL import Image, ImageCms
 
 from pagecomposer.display import Picture
-
-SRGB = ImageCms.createProfile("sRGB")
+from pagecomposer.layout.pictures import pillow
 
 
 @lru_cache(maxsize=16)
-def load_raster(path: str, crop: tuple[float, float, float, float], convert_rgb: str | None) -> Image.Image:
-    """The picture's visible pixels, in CMYK or grey: what the plate can print."""
+def load_raster(path: str, crop: tuple[float, float, float, float], convert_rgb: str | None):
+    """The picture's visible pixels (a PIL image), in CMYK or grey: what the plate can print."""
+    Image = pillow()
     with Image.open(path) as source:
         image = source.copy()
     if crop != (0.0, 0.0, 1.0, 1.0):
@@ -35,7 +34,9 @@ def load_raster(path: str, crop: tuple[float, float, float, float], convert_rgb:
     if image.mode == "RGB":
         if convert_rgb is None:
             raise ValueError(f"{path} is RGB and no conversion was allowed")
-        image = ImageCms.profileToProfile(image, SRGB, ImageCms.getOpenProfile(convert_rgb), outputMode="CMYK",
+        from PIL import ImageCms
+
+        image = ImageCms.profileToProfile(image, ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(convert_rgb), outputMode="CMYK",
                                           renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
     return image
 

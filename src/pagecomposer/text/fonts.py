@@ -6,18 +6,25 @@ so what the tests read back from the PDF is what this module measured.
 
 from __future__ import annotations
 
+import struct
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont as FontToolsFont
-from fontTools.ttLib import TTLibError
+import fontTools
 
+from pagecomposer import fontcache
 from pagecomposer.errors import FontError
 
 # A punctuation mark whose ink lies inside one half of the em square has the other half as
 # compressible blank (clreq §3.1.6). The tolerance allows for ink that just touches the middle.
 HALF_EM_TOLERANCE = 0.06
+
+
+# Glyphs whose ink is looked at (punctuation's blank sides, the dash joins): their boxes are kept
+# with the cached metrics, so a build never has to open the outlines for them.
+INK_CATEGORIES = ("P", "S")
 
 
 @dataclass
@@ -27,9 +34,9 @@ class Face:
     units_per_em: int
     ascent: float  # em, typographic ascender (top of the ideographic em box for CJK fonts)
     descent: float  # em, positive, below the baseline
-    _font: FontToolsFont = field(repr=False)
     _cmap: dict[int, str] = field(repr=False)
     _advances: dict[str, int] = field(repr=False)
+    _ink: dict[int, tuple[int, int, int, int] | None] = field(repr=False, default_factory=dict)
 
     def has(self, char: str) -> bool:
         return ord(char) in self._cmap
@@ -41,13 +48,12 @@ class Face:
     @lru_cache(maxsize=4096)
     def ink_box(self, char: str) -> tuple[float, float, float, float] | None:
         """(x_min, y_min, x_max, y_max) of the glyph's ink in em, or None for a blank glyph."""
-        glyph_name = self._cmap[ord(char)]
-        glyph = self._font["glyf"][glyph_name]
-        if glyph.numberOfContours == 0:
+        code = ord(char)
+        box = self._ink[code] if code in self._ink else _glyph_box(_outlines(self.path), self._cmap[code])
+        if box is None:
             return None
-        glyph.recalcBounds(self._font["glyf"])
         upem = self.units_per_em
-        return glyph.xMin / upem, glyph.yMin / upem, glyph.xMax / upem, glyph.yMax / upem
+        return box[0] / upem, box[1] / upem, box[2] / upem, box[3] / upem
 
     def ink_half(self, char: str) -> str:
         """'left', 'right' or 'centre': which half of its advance a glyph's ink occupies."""
@@ -66,22 +72,49 @@ class Face:
         return hash(self.path)
 
 
-@lru_cache(maxsize=64)
-def load_face(path: Path) -> Face:
+@lru_cache(maxsize=16)
+def _outlines(path: Path):
+    """The fontTools font (imported only when the cache does not answer)."""
+    from fontTools.ttLib import TTFont
+
+    return TTFont(str(path), lazy=True)
+
+
+def _glyph_box(font, glyph_name: str) -> tuple[int, int, int, int] | None:
+    glyph = font["glyf"][glyph_name]
+    if glyph.numberOfContours == 0:
+        return None
+    glyph.recalcBounds(font["glyf"])
+    return glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax
+
+
+def _read_metrics(path: Path) -> dict:
+    """Everything the composer measures with, as plain data (see fontcache)."""
+    from fontTools.ttLib import TTLibError
+
     try:
-        font = FontToolsFont(str(path), lazy=True)
+        font = _outlines(path)
         if "glyf" not in font:
             raise FontError(f"{path.name} has no TrueType outlines; reportlab can embed only TrueType",
                             None, "convert it with tools/build_fonts.py (CFF -> TrueType via fonttools)")
         cmap = font.getBestCmap()
-        advances = {name: metrics[0] for name, metrics in font["hmtx"].metrics.items()}
         upem = font["head"].unitsPerEm
         os2 = font["OS/2"]
-        name = font["name"].getDebugName(6) or path.stem
-    except (OSError, TTLibError, KeyError) as exc:
+        ink = {code: _glyph_box(font, name) for code, name in cmap.items()
+               if unicodedata.category(chr(code))[0] in INK_CATEGORIES}
+        return {"name": font["name"].getDebugName(6) or path.stem, "upem": upem,
+                "ascent": os2.sTypoAscender / upem, "descent": -os2.sTypoDescender / upem, "cmap": cmap,
+                "advances": {name: metrics[0] for name, metrics in font["hmtx"].metrics.items()}, "ink": ink}
+    except (OSError, TTLibError, KeyError, AssertionError, struct.error) as exc:
         raise FontError(f"cannot read font {path}: {exc}") from None
-    return Face(path=path, postscript_name=name, units_per_em=upem, ascent=os2.sTypoAscender / upem,
-                descent=-os2.sTypoDescender / upem, _font=font, _cmap=cmap, _advances=advances)
+
+
+@lru_cache(maxsize=64)
+def load_face(path: Path) -> Face:
+    metrics = fontcache.cached("metrics", path, f"fonttools {fontTools.version}", lambda: _read_metrics(path))
+    return Face(path=path, postscript_name=metrics["name"], units_per_em=metrics["upem"],
+                ascent=metrics["ascent"], descent=metrics["descent"], _cmap=metrics["cmap"],
+                _advances=metrics["advances"], _ink=metrics["ink"])
 
 
 class FontSet:

@@ -16,6 +16,7 @@ way; the first-fit breaker marks that break as forced so the caller can report i
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from pagecomposer.text.cjk import HANGABLE, PUNCTUATION, CharClass
@@ -81,6 +82,11 @@ class _Sums:
             self.shrink.append(self.shrink[-1] + (0.0 if glyph.paired else own))
             self.pair_shrink.append(self.pair_shrink[-1] + (own if glyph.paired else 0.0))
         self.kern = [0.0]
+        self.kern_abs = [0.0]  # how far kerning can move any line's width, for the quick rejection below
+        for junction in paragraph.junctions:
+            self.kern_abs.append(self.kern_abs[-1] + abs(junction.kern))
+        self.kern_abs += [self.kern_abs[-1]] * (len(paragraph.glyphs) + 1 - len(self.kern_abs))  # one per position
+        self.longest_hyphen = max((junction.hyphen for junction in paragraph.junctions), default=0.0)
         self.gaps = [0]
         self.tight = [0]  # squeezable junctions
         for junction in paragraph.junctions:
@@ -165,9 +171,22 @@ def _total_fit(paragraph, sums: _Sums, start: int, ends: list[int], first_measur
     # best[(position, loose)] = (demerits, previous key): the cheapest way to end a line there.
     best: dict[tuple[int, bool], tuple[float, tuple[int, bool] | None]] = {(start, False): (0.0, None)}
     positions = [start]  # break positions reached so far, ascending
+    # A line from `begin` to `end` is too loose to set when even its widest possible natural width
+    # plus a full stretch of every glyph gap falls short of the measure:
+    #   reach(end) - reach(begin) + longest hyphen < measure,
+    # with reach(i) = advance[i] + kern_abs[i] + i * (most stretch per gap). reach grows with i, so
+    # the begins worth measuring are found by bisection instead of measuring every short line.
+    stretch = MAX_STRETCH_EM * size * max_ratio
+    reach = [sums.advance[i] + sums.kern_abs[i] + i * stretch for i in range(count + 1)]
+    reaches = [reach[start]]  # reach of each position, ascending with positions
+    narrowest = min(first_measure, measure) - FIT_TOLERANCE_PT
     for end in ends:
         last = end == count
-        for begin in reversed(positions):
+        usable = len(positions)
+        if not last:
+            usable = bisect_right(reaches, reach[end] + sums.longest_hyphen - narrowest)
+        for index in range(usable - 1, -1, -1):
+            begin = positions[index]
             states = [key for key in ((begin, False), (begin, True)) if key in best]
             if not states:
                 continue
@@ -192,6 +211,7 @@ def _total_fit(paragraph, sums: _Sums, start: int, ends: list[int], first_measur
                     best[new_key] = (total, key)
         if (end, False) in best or (end, True) in best:
             positions.append(end)
+            reaches.append(reach[end])
     finals = [key for key in ((count, False), (count, True)) if key in best]
     if not finals:
         return None
