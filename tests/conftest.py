@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The font caches of a test run live in a folder of their own, not in the user's cache folder
+# (subprocesses started by tests inherit it).
+os.environ.setdefault("PAGECOMPOSER_CACHE", tempfile.mkdtemp(prefix="pagecomposer-test-cache-"))
 
 from pagecomposer.pipeline import build, compose_issue
 from pagecomposer.spec.load import load_layout

@@ -175,11 +175,11 @@ def test_preflight_findings_are_reused_only_for_the_same_file(tmp_path):
     cache_path = tmp_path / ".pagecomposer-cache.json"
     cache = json.loads(cache_path.read_text(encoding="utf-8"))
     # Plant a failing finding for A02: a rebuild that trusts its cache must report it ...
-    cache["pages"]["A02.pdf"]["preflight"]["findings"].append(
+    cache["files"]["A02.pdf"]["preflight"]["findings"].append(
         {"check": "planted", "ok": False, "message": "planted", "page": 1, "severity": "error"})
     cache_path.write_text(json.dumps(cache), encoding="utf-8")
     second = pagecomposer.build(edition, tmp_path, preflight=True)
-    assert [r.passed for r in second.preflight] == [page.display.id != "A02" for page in second.pages]
+    assert [r.passed for r in second.preflight] == [path.stem != "A02" for path in second.outputs]
     # ... and a file that is no longer the one checked is written and checked again.
     (tmp_path / "A02.pdf").write_bytes(b"damaged")
     third = pagecomposer.build(edition, tmp_path, preflight=True)

@@ -189,7 +189,8 @@ def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: boo
         console.error(f"--marks: {exc}")
         sys.exit(EXIT_USER_ERROR)
     options = dict(pdfx=pdfx, preflight=not no_preflight, marks=mark_kinds,
-                   only=tuple(p.strip() for p in only.split(",") if p.strip()), report_path=report_path)
+                   only=tuple(p.strip() for p in only.split(",") if p.strip()), report_path=report_path,
+                   keep_pages=False)
     if watch:
         _watch(console, issue, out_dir, options)
         return
@@ -252,7 +253,8 @@ def preview(issue: Path, out_dir: Path, dpi: float, show: str) -> None:
         console.error(f"--show: {exc}")
         sys.exit(EXIT_USER_ERROR)
     try:
-        result = _run_build(console, issue, out_dir, preflight=False)
+        # Guides are drawn from the display lists, so every page is composed (none reused).
+        result = _run_build(console, issue, out_dir, preflight=False, reuse=False)
         images = []
         for page, pdf in zip(result.pages, result.outputs):
             image = render_page(pdf, dpi)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pagecomposer.layout.flow import Warning
+from pagecomposer.incremental import BuildRecord, PageOutcome, file_hash, file_stamp, group_digest, page_groups
 from pagecomposer.layout.page import PageResult, compose_issue_pages
 from pagecomposer.render.pdf import write_pdf
 from pagecomposer.display import Picture
@@ -20,7 +18,7 @@ from pagecomposer.render.marks import add_marks
 from pagecomposer.render.pictures import place_pdf_pictures
 from pagecomposer.report import StoryQuality, story_quality, write_json
 from pagecomposer.spec.load import shown_path, load_issue
-from pagecomposer.spec.model import IssueSpec
+from pagecomposer.spec.model import IssueSpec, PrintSettings
 from pagecomposer.story.markdown import load_article
 from pagecomposer.story.model import Story
 
@@ -28,17 +26,28 @@ from pagecomposer.story.model import Story
 @dataclass
 class BuildResult:
     issue: IssueSpec
-    pages: list[PageResult]
+    pages: list[PageResult]  # the pages composed by this run (with keep_pages); reused pages have none
     outputs: list[Path]
     seconds: float
-    warnings: list[Warning] = field(default_factory=list)
-    quality: list[StoryQuality] = field(default_factory=list)
+    outcomes: list[PageOutcome] = field(default_factory=list)  # every page built, composed or reused
     report_path: Path | None = None
     preflight: list = field(default_factory=list)  # preflight.Report per written file
 
     @property
+    def warnings(self) -> list[str]:
+        return [warning for outcome in self.outcomes for warning in outcome.warnings]
+
+    @property
+    def quality(self) -> list[StoryQuality]:
+        return [story for outcome in self.outcomes for story in outcome.quality]
+
+    @property
     def overset_stories(self) -> list[tuple[str, str, int]]:
-        return [(p.display.id, s.article, s.flow.overset_chars) for p in self.pages for s in p.stories if s.overset]
+        return [item for outcome in self.outcomes for item in outcome.overset]
+
+    @property
+    def reused(self) -> list[str]:
+        return [outcome.id for outcome in self.outcomes if outcome.reused]
 
     def summary(self) -> str:
         overset = self.overset_stories
@@ -48,7 +57,8 @@ class BuildResult:
         if self.preflight:
             failed = [r for r in self.preflight if not r.passed]
             checked = "; preflight: " + ("passed" if not failed else f"{len(failed)} file(s) FAILED")
-        return (f"{len(self.pages)} page(s) in {self.seconds:.2f} s; overset: {overset_text}; "
+        reused = f" ({len(self.reused)} unchanged, reused)" if self.reused else ""
+        return (f"{len(self.outcomes)} page(s) in {self.seconds:.2f} s{reused}; overset: {overset_text}; "
                 f"warnings: {len(self.warnings)}{checked}")
 
 
@@ -63,54 +73,50 @@ def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
     return issue, compose_issue_pages(issue, stories)
 
 
-def preflight_pages(pages: list[PageResult], outputs: list[Path], pdfx: str, progress) -> list:
-    """Preflight every page; across processes when there are several (Ghostscript's rendering is
-    most of the time, and pages are independent)."""
+def preflight_pages(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress=None) -> list:
+    """Preflight each (file, the layout's print settings); across processes when there are several
+    (Ghostscript's rendering is most of the time, and files are independent)."""
     from concurrent.futures import ProcessPoolExecutor
 
     from pagecomposer.preflight import preflight as run_preflight
 
-    jobs = [(output, page.grid.layout.print.ink_limit, page.grid.layout.print.min_ppi, pdfx != "none")
-            for page, output in zip(pages, outputs)]
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if not jobs:
-        return []
+    arguments = [(path, settings.ink_limit, settings.min_ppi, pdfx != "none") for path, settings in jobs]
+    workers = min(len(arguments), worker_count())
     if workers < 2:
-        return [run_preflight(path, ink_limit=ink, min_ppi=ppi, require_pdfx=pdfx_required)
-                for path, ink, ppi, pdfx_required in jobs]
+        return [run_preflight(*job) for job in arguments]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_preflight, path, ink, ppi, pdfx_required) for path, ink, ppi, pdfx_required in jobs]
+        futures = [pool.submit(run_preflight, *job) for job in arguments]
         reports = []
-        for done, (page, future) in enumerate(zip(pages, futures)):
+        for done, ((path, _), future) in enumerate(zip(jobs, futures)):
             if progress:
-                progress(page.display.id, "checking", done, len(pages))
+                progress(path.stem, "checking", done, len(jobs))
             reports.append(future.result())
         return reports
 
 
-def _preflight_with_cache(pages: list[PageResult], outputs: list[Path], pdfx: str, progress, cache: dict) -> list:
-    """Preflight the pages, reusing the findings recorded for a file that is still byte for byte the
-    one they were made on (its hash is in the cache), with the same limits."""
+def _preflight_with_record(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress, record: BuildRecord) -> list:
+    """Preflight the files, reusing the findings recorded for a file that is still byte for byte the
+    one they were made on (its hash is in the record), with the same limits."""
     from pagecomposer.preflight import Finding, Report
 
-    reports: list = [None] * len(pages)
+    reports: list = [None] * len(jobs)
     todo = []
-    for index, (page, output) in enumerate(zip(pages, outputs)):
-        settings = page.grid.layout.print
+    for index, (output, settings) in enumerate(jobs):
         options = [settings.ink_limit, settings.min_ppi, pdfx != "none"]
-        known = cache.get(output.name, {})
-        checked = known.get("preflight")
-        if checked and checked["options"] == options and checked["sha256"] == known.get("sha256"):
+        entry = record.entry(output)
+        checked = entry.get("preflight")
+        if checked and checked["options"] == options and checked["sha256"] == entry.get("sha256"):
             reports[index] = Report(str(output), checked["pdfx"], [Finding(**f) for f in checked["findings"]])
         else:
             todo.append(index)
-    fresh = preflight_pages([pages[i] for i in todo], [outputs[i] for i in todo], pdfx, progress)
+    fresh = preflight_pages([jobs[i] for i in todo], pdfx, progress)
     for index, report in zip(todo, fresh):
         reports[index] = report
-        settings = pages[index].grid.layout.print
-        entry = cache.setdefault(outputs[index].name, {})
+        output, settings = jobs[index]
+        entry = record.entry(output)
+        entry.setdefault("sha256", file_hash(output))
         entry["preflight"] = {"options": [settings.ink_limit, settings.min_ppi, pdfx != "none"],
-                              "sha256": entry.get("sha256"), "pdfx": report.pdfx,
+                              "sha256": entry["sha256"], "pdfx": report.pdfx,
                               "findings": report.as_dict()["findings"]}
     return reports
 
@@ -132,36 +138,101 @@ def _finisher(issue: IssueSpec, page: PageResult, version: str):
     return finish
 
 
-CACHE_NAME = ".pagecomposer-cache.json"  # in the output folder: what each page file was made from
+def worker_count() -> int:
+    """Processes to compose and check pages in: $PAGECOMPOSER_WORKERS, else one per core."""
+    chosen = os.environ.get("PAGECOMPOSER_WORKERS", "")
+    if chosen.isdigit() and int(chosen) > 0:
+        return int(chosen)
+    return os.cpu_count() or 1
 
 
-def _load_cache(out_dir: Path) -> dict:
+@dataclass(frozen=True)
+class _Setting:
+    """What every group's composition shares (inherited by forked workers, not sent to them)."""
+
+    issue: IssueSpec
+    stories: dict[str, Story]
+    out_dir: Path
+    pdfx: str
+    marks: tuple[str, ...]
+    keep_pages: bool
+
+
+_SETTING: _Setting | None = None  # set for the life of a worker pool
+
+
+def _compose_group(setting: _Setting, group: list[int], write: set[str]) -> tuple[list[PageOutcome], list]:
+    """Compose one group of pages and write those named in `write`; returns their outcomes (and the
+    PageResults, if the caller keeps them)."""
+    issue = setting.issue
+    pages = compose_issue_pages(issue, setting.stories, only={issue.pages[index].id for index in group})
+    outcomes, kept = [], []
+    for page in pages:
+        if page.display.id not in write:
+            continue
+        if setting.marks:
+            font = next(run.font_path for run in page.display.runs())
+            info = f"{issue.paper} {issue.date} {page.display.id}  pagecomposer  PDF/X-{setting.pdfx}"
+            add_marks(page.display, setting.marks, info, font)
+        target = setting.out_dir / f"{page.display.id}.pdf"
+        write_pdf([page.display], target, finish=_finisher(issue, page, setting.pdfx))
+        outcomes.append(PageOutcome(
+            page.display.id, target, [str(w) for w in page.warnings],
+            [story_quality(page.display.id, story.article, story.flow) for story in page.stories],
+            [(page.display.id, story.article, story.flow.overset_chars) for story in page.stories if story.overset]))
+        kept.append(page)
+    return outcomes, (kept if setting.keep_pages else [])
+
+
+def _compose_in_worker(group: list[int], write: set[str]):
+    return _compose_group(_SETTING, group, write)
+
+
+def _preload_fonts(issue: IssueSpec) -> None:
+    """Parse every font once before forking, so workers inherit the parsed faces instead of each
+    reading them again."""
+    from pagecomposer.render.pdf import register_font
+    from pagecomposer.text.fonts import load_face
+
+    for path in {path for page in issue.pages for path in page.layout.fonts.values()}:
+        load_face(path)
+        register_font(str(path))
+
+
+def _compose_groups(setting: _Setting, jobs: list[tuple[list[int], set[str]]], progress) -> tuple[list, list]:
+    """Compose and write the groups, in a pool of forked processes when there are several and more
+    than one core. Pages are independent within their groups, so the work splits without waiting."""
+    global _SETTING
+    outcomes, pages = [], []
+    workers = min(len(jobs), worker_count())
+    if workers < 2:
+        for done, (group, write) in enumerate(jobs):
+            if progress:
+                progress(setting.issue.pages[group[0]].id, "composing", done, len(jobs))
+            got, kept = _compose_group(setting, group, write)
+            outcomes += got
+            pages += kept
+        return outcomes, pages
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _preload_fonts(setting.issue)
+    _SETTING = setting
     try:
-        data = json.loads((out_dir / CACHE_NAME).read_text(encoding="utf-8"))
-        return data.get("pages", {}) if data.get("version") == 1 else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _save_cache(out_dir: Path, pages: dict) -> None:
-    temp = out_dir / (CACHE_NAME + ".tmp")
-    temp.write_text(json.dumps({"version": 1, "pages": pages}, indent=1, sort_keys=True), encoding="utf-8")
-    temp.replace(out_dir / CACHE_NAME)
-
-
-def _file_hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def _page_digest(page: PageResult, issue: IssueSpec, pdfx: str) -> str:
-    files = sorted({str(getattr(item, "font_path", None) or getattr(item, "path", "")) for item in page.display.items})
-    stamps = [(name, os.stat(name).st_mtime_ns) for name in files if name and os.path.exists(name)]
-    text = repr((page.display.items, page.display.slug, stamps, pdfx, issue.paper, issue.date,
-                 page.grid.layout.print))
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+        # fork: the workers start with the parsed spec, stories and fonts already in memory.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            # The largest groups first, so a long jump chain does not start last and finish alone.
+            order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][0]))
+            futures = {i: pool.submit(_compose_in_worker, *jobs[i]) for i in order}
+            for done, index in enumerate(sorted(futures)):
+                if progress:
+                    progress(setting.issue.pages[jobs[index][0][0]].id, "composing", done, len(jobs))
+                got, kept = futures[index].result()
+                outcomes += got
+                pages += kept
+    finally:
+        _SETTING = None
+    return outcomes, pages
 
 
 REPORT_SCHEMA = 1  # docs/report.md; bumped when a field changes meaning or goes away
@@ -169,64 +240,86 @@ REPORT_SCHEMA = 1  # docs/report.md; bumped when a field changes meaning or goes
 
 def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = False,
           marks: tuple[str, ...] = (), only: tuple[str, ...] = (), report_path: Path | None = None,
-          progress=None) -> BuildResult:
-    """Build the issue's pages (or only the pages named: every page is still composed, so that
-    stories jumping between pages and their jump lines come out the same) into out_dir, with the
-    report as JSON. The same function the `build` command runs.
+          progress=None, reuse: bool = True, keep_pages: bool = True) -> BuildResult:
+    """Build the issue's pages (or only the pages named) into out_dir, with the report as JSON. The
+    same function the `build` command runs.
 
-    progress(page_id, stage, done, total), if given, is called as each page is written and checked.
+    - A page is composed together with every page a story on it jumps to or from, so a subset comes
+      out as it does in the whole edition.
+    - With `reuse`, pages whose inputs are unchanged since their files were written keep those files
+      (see incremental.py); the others are composed, in parallel across cores.
+    - `keep_pages` keeps the composed pages' display lists in result.pages (tests and previews look
+      at them; the command line does not, and saves sending them back from the workers).
+    - progress(page_id, stage, done, total), if given, is called as pages are composed and checked.
     """
     started = time.perf_counter()
     issue_path, out_dir = Path(issue_path), Path(out_dir)
-    issue, pages = compose_issue(issue_path)
-    composed = time.perf_counter()
-    unknown = [page_id for page_id in only if page_id not in {p.display.id for p in pages}]
+    issue = load_issue(issue_path)
+    stories = load_stories(issue)
+    ids = [page.id for page in issue.pages]
+    unknown = [page_id for page_id in only if page_id not in ids]
     if unknown:
         raise PagecomposerError(f"--pages names page '{unknown[0]}', which the issue does not have",
-                                None, "pages: " + ", ".join(p.display.id for p in pages))
-    if only:
-        pages = [page for page in pages if page.display.id in only]
-    outputs = []
+                                None, "pages: " + ", ".join(ids))
+    wanted = set(only) if only else set(ids)
     out_dir.mkdir(parents=True, exist_ok=True)
-    cache = _load_cache(out_dir)
-    for done, page in enumerate(pages):
-        if progress:
-            progress(page.display.id, "writing", done, len(pages))
-        if marks:
-            font = next(run.font_path for run in page.display.runs())
-            info = f"{issue.paper} {issue.date} {page.display.id}  pagecomposer  PDF/X-{pdfx}"
-            add_marks(page.display, marks, info, font)
-        target = out_dir / f"{page.display.id}.pdf"
-        digest = _page_digest(page, issue, pdfx)
-        # A page whose drawing, fonts, pictures and options are those the file was last made from, and
-        # whose file is still the one written then, is that file already (output is deterministic): a
-        # rebuild after a one-story edit rewrites only the pages the edit reached.
-        known = cache.get(target.name, {})
-        if known.get("digest") != digest or known.get("sha256") != _file_hash(target):
-            write_pdf([page.display], target, finish=_finisher(issue, page, pdfx))
-            cache[target.name] = {"digest": digest, "sha256": _file_hash(target)}
-        outputs.append(target)
-    _save_cache(out_dir, cache)
+    record = BuildRecord(out_dir)
+    options = (pdfx, tuple(marks))
+    reused: list[PageOutcome] = []
+    jobs, digests = [], {}
+    for group in page_groups(issue):
+        write = {ids[index] for index in group} & wanted
+        if not write:
+            continue
+        digest = group_digest(issue, group, options)
+        known = [record.reusable(out_dir / f"{page_id}.pdf", digest) for page_id in sorted(write)] if reuse else [None]
+        if all(known):
+            reused += known
+        else:
+            jobs.append((group, write))
+            digests.update({page_id: digest for page_id in write})
+    setting = _Setting(issue, stories, out_dir, pdfx, tuple(marks), keep_pages)
+    fresh, pages = _compose_groups(setting, jobs, progress)
+    pages.sort(key=lambda page: ids.index(page.display.id))  # groups come in the order of their first page
+    for outcome in fresh:
+        record.written(outcome, digests[outcome.id])
+    by_id = {outcome.id: outcome for outcome in reused + fresh}
+    outcomes = [by_id[page_id] for page_id in ids if page_id in by_id]
+    outputs = [outcome.output for outcome in outcomes]
+    composed = time.perf_counter()
     if not only and len(outputs) > 1:
-        title = " ".join(part for part in (issue.paper, issue.date) if part) or "issue"
-        combine(outputs, out_dir / "issue.pdf", title)
-    warnings = [w for page in pages for w in page.warnings]
-    quality = [story_quality(page.display.id, story.article, story.flow) for page in pages for story in page.stories]
-    result = BuildResult(issue, pages, outputs, time.perf_counter() - started, warnings, quality)
+        _combine_if_changed(issue, outputs, out_dir / "issue.pdf", record)
+    record.save()
+    result = BuildResult(issue, pages, outputs, time.perf_counter() - started, outcomes)
     written = time.perf_counter()
     if preflight:
-        result.preflight = _preflight_with_cache(pages, outputs, pdfx, progress, cache)
-        _save_cache(out_dir, cache)
+        settings = {page.id: page.layout.print for page in issue.pages}
+        result.preflight = _preflight_with_record([(o.output, settings[o.id]) for o in outcomes], pdfx, progress,
+                                                  record)
+        record.save()
     # The same figures as data, for prepress scripts: what was written, what did not fit, how well it was set.
     result.report_path = report_path or out_dir / "report.json"
     checked = time.perf_counter()
     write_json(result.report_path,
-               {"schema": REPORT_SCHEMA, "issue": str(issue_path), "pages": [p.display.id for p in pages],
+               {"schema": REPORT_SCHEMA, "issue": str(issue_path), "pages": [o.id for o in outcomes],
+                "reused": result.reused,
                 "timings": {"compose": round(composed - started, 3), "write": round(written - composed, 3),
                             "preflight": round(checked - written, 3)},
                 "outputs": [str(o) for o in outputs], "seconds": round(result.seconds, 3),
                 "overset": [{"page": page, "article": article, "chars": chars}
                             for page, article, chars in result.overset_stories],
                 "preflight": [r.as_dict() for r in result.preflight]},
-               quality, [str(w) for w in warnings])
+               result.quality, result.warnings)
     return result
+
+
+def _combine_if_changed(issue: IssueSpec, outputs: list[Path], target: Path, record: BuildRecord) -> None:
+    """issue.pdf from the page files, unless it is still the one combined from these very files."""
+    sources = [record.entry(path).get("sha256") for path in outputs]
+    entry = record.entry(target)
+    if None not in sources and entry.get("from") == sources and entry.get("stamp") == file_stamp(target):
+        return
+    title = " ".join(part for part in (issue.paper, issue.date) if part) or "issue"
+    combine(outputs, target, title)
+    entry.clear()
+    entry.update({"from": sources, "stamp": file_stamp(target)})

@@ -179,10 +179,15 @@ def _jump_lines(parts: list[_Part], columns: list[Column], result: FlowResult, f
                                                   layout.swatches, "jump", condense=display_line.condense)
 
 
-def compose_issue_pages(issue: IssueSpec, stories: dict[str, Story]) -> list[PageResult]:
+def compose_issue_pages(issue: IssueSpec, stories: dict[str, Story],
+                        only: set[str] | None = None) -> list[PageResult]:
+    """The display lists of the issue's pages, or of the pages `only` names. Those must include every
+    page a story on them jumps to or from (incremental.page_groups gives such sets)."""
     pages: list[PageResult] = []
     fonts_by_layout: dict[int, FontSet] = {}
     for page in issue.pages:
+        if only is not None and page.id not in only:
+            continue
         layout = page.layout
         fonts = fonts_by_layout.setdefault(id(layout), FontSet(layout.fonts))
         grid = PageGrid(layout, fonts.face(layout.styles["body"].fonts[0]).ascent)

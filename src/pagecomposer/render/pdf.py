@@ -36,7 +36,7 @@ SAME_SPACING_PT = 0.0005
 _registered: dict[str, str] = {}
 
 
-def _font_name(path: str) -> str:
+def register_font(path: str) -> str:
     """Register a font file with reportlab once; returns its reportlab name."""
     if path not in _registered:
         name = "pc-" + Path(path).stem
@@ -154,7 +154,7 @@ class _PageCanvas:
         face = load_face(Path(run.font_path))
         advances = [face.advance(ch) * run.size * run.hscale for ch in run.text]
         text = self.canvas.beginText()
-        text.setFont(_font_name(run.font_path), run.size)
+        text.setFont(register_font(run.font_path), run.size)
         if run.hscale != 1.0:
             text.setHorizScale(run.hscale * 100)
         text.setFillColor(_color(run.color))
@@ -185,7 +185,7 @@ def write_pdf(pages: list[PageDisplay], path: Path, finish=None) -> None:
     first_font = next((r.font_path for p in pages for r in p.items if isinstance(r, GlyphRun)), None)
     if first_font is None:
         raise ValueError("a page without any text cannot set an embedded initial font")
-    initial = _font_name(first_font)
+    initial = register_font(first_font)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
     os.close(handle)
     try:
