@@ -5,7 +5,10 @@ those a full build from scratch of the same inputs writes."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +112,16 @@ def test_only_named_pages_are_written_but_jumps_still_resolve(edition: Path, tmp
     full = tmp_path / "full"
     build(edition, full)
     assert (out / "A06.pdf").read_bytes() == (full / "A06.pdf").read_bytes()
+
+
+def test_an_error_in_a_worker_is_reported_like_any_other(edition: Path, tmp_path: Path):
+    """A picture that cannot be decoded is found while its page is composed, in a worker process;
+    the message still names the file and the exit status is still 2."""
+    (edition.parent / "photos" / "marathon.jpg").write_bytes(b"\xff\xd8 not really a JPEG")
+    done = subprocess.run([sys.executable, "-m", "pagecomposer", "build", str(edition), "-o", str(tmp_path / "out"),
+                           "--no-preflight"], capture_output=True, text=True,
+                          env={**os.environ, "PAGECOMPOSER_WORKERS": "2"})
+    assert done.returncode == 2, done.stderr
+    assert "cannot read the image marathon.jpg" in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert not list((tmp_path / "out").glob(".*.pdf"))  # no temporary file left behind

@@ -1,8 +1,8 @@
 """`pagecomposer build --watch`: rebuild when the spec, a layout, an article, a font or a picture
 changes, within about a second of the save, saying what changed and what the overset is now.
 
-The rebuild runs in the same process, so fonts parsed once stay parsed; that, not cleverness about
-which page to redo, is what makes a rebuild of a one-character edit take a fraction of a second."""
+The rebuild runs in the same process, so fonts parsed once stay parsed and shaped paragraphs stay
+shaped; and like every build it composes only the pages whose inputs changed (incremental.py)."""
 
 from __future__ import annotations
 
