@@ -203,9 +203,11 @@ def _compose_groups(setting: _Setting, jobs: list[tuple[list[int], set[str]]], p
     """Compose and write the groups, in a pool of forked processes when there are several and more
     than one core. Pages are independent within their groups, so the work splits without waiting."""
     global _SETTING
+    import multiprocessing
+
     outcomes, pages = [], []
     workers = min(len(jobs), worker_count())
-    if workers < 2:
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():  # no fork on Windows: serial
         for done, (group, write) in enumerate(jobs):
             if progress:
                 progress(setting.issue.pages[group[0]].id, "composing", done, len(jobs))
@@ -213,7 +215,6 @@ def _compose_groups(setting: _Setting, jobs: list[tuple[list[int], set[str]]], p
             outcomes += got
             pages += kept
         return outcomes, pages
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     _preload_fonts(setting.issue)
