@@ -124,4 +124,4 @@ def test_an_error_in_a_worker_is_reported_like_any_other(edition: Path, tmp_path
     assert done.returncode == 2, done.stderr
     assert "cannot read the image marathon.jpg" in done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
-    assert not list((tmp_path / "out").glob(".*.pdf"))  # no temporary file left behind
+    assert not list((tmp_path / "out").glob(".*.partial"))  # no temporary file left behind

@@ -130,15 +130,28 @@ def test_killed_build_leaves_the_last_good_output(tmp_path):
                            "--no-preflight"], capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
     before = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
+    inodes = {name: (out / name).stat().st_ino for name in before}
     (out / ".pagecomposer-cache.json").unlink()  # so the second build really rewrites every page
     process = subprocess.Popen([sys.executable, "-m", "pagecomposer", "build", str(edition), "-o", str(out)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(2.0)  # mid-way: composing done, pages being written
+    # Kill it mid-way, provably: once some page file has been replaced (a new inode) and the
+    # combined issue.pdf has not been yet. The workers are in its process group and die with it.
+    deadline = time.monotonic() + 60
+    replaced: list[str] = []
+    while not replaced and time.monotonic() < deadline and process.poll() is None:
+        replaced = [name for name, inode in inodes.items() if (out / name).stat().st_ino != inode]
+        time.sleep(0.002)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    assert replaced and "issue.pdf" not in replaced, "the build was not caught mid-way"
     for name, content in before.items():
         path = out / name
         assert path.exists(), name
         with pikepdf.open(path) as pdf:  # every output path holds a whole PDF: the old one or a new one
             assert len(pdf.pages) >= 1
         assert path.read_bytes() == content  # same inputs: the same bytes, whichever build wrote it
+    # The killed build could not remove its temporary files; the next build does.
+    again = subprocess.run([sys.executable, "-m", "pagecomposer", "build", str(edition), "-o", str(out),
+                            "--no-preflight"], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert [p.name for p in out.iterdir() if p.name.endswith(".partial")] == []

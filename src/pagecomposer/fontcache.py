@@ -17,9 +17,10 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from pagecomposer import atomic
 
 FORMAT = 1  # bumped when what an entry holds changes
 
@@ -42,8 +43,14 @@ def _entry_path(kind: str, font: Path, versions: str) -> Path | None:
         stat = font.stat()
     except OSError:
         return None
-    key = repr((FORMAT, kind, str(font.resolve()), stat.st_size, stat.st_mtime_ns, versions, sys.version))
-    return folder / "fonts" / f"{kind}-{hashlib.sha1(key.encode('utf-8')).hexdigest()}.marshal"
+    where = str(font.resolve())
+    key = repr((FORMAT, kind, where, stat.st_size, stat.st_mtime_ns, versions, sys.version))
+    # kind-<font file>-<this version of it>: a new version replaces the old entries of the same file.
+    return folder / "fonts" / f"{kind}-{_short_hash(where)}-{_short_hash(key)}.marshal"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def cached(kind: str, font: Path, versions: str, compute: Callable[[], dict]) -> dict:
@@ -57,15 +64,24 @@ def cached(kind: str, font: Path, versions: str, compute: Callable[[], dict]) ->
     value = compute()
     if entry is not None:
         _store(entry, marshal.dumps(value))
+        _remove_older_versions(entry)
     return value
+
+
+def _remove_older_versions(entry: Path) -> None:
+    """The cache holds one entry per font file and kind, so it does not grow with every font update."""
+    same_file = entry.name.rsplit("-", 1)[0] + "-"
+    for other in entry.parent.glob(same_file + "*.marshal"):
+        if other != entry:
+            try:
+                other.unlink()
+            except OSError:
+                pass
 
 
 def _store(entry: Path, data: bytes) -> None:
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp, entry)  # concurrent builds each write a whole entry; the last rename wins
+        with atomic.replacing(entry) as temp:  # concurrent builds each write a whole entry; the last wins
+            temp.write_bytes(data)
     except OSError:
         pass

@@ -19,12 +19,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pagecomposer
+from pagecomposer import atomic
 from pagecomposer.report import StoryQuality
 from pagecomposer.spec.model import IssueSpec, StoryElement
 
@@ -189,7 +189,5 @@ class BuildRecord:
         return self.files.setdefault(output.name, {})
 
     def save(self) -> None:
-        temp = self.path.with_name(self.path.name + ".tmp")
-        temp.write_text(json.dumps({"version": CACHE_VERSION, "files": self.files}, ensure_ascii=False,
-                                   sort_keys=True), encoding="utf-8")
-        os.replace(temp, self.path)
+        atomic.write_text(self.path, json.dumps({"version": CACHE_VERSION, "files": self.files},
+                                                ensure_ascii=False, sort_keys=True))

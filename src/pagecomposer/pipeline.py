@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pagecomposer.atomic import remove_leftovers
 from pagecomposer.incremental import BuildRecord, PageOutcome, file_hash, file_stamp, group_digest, page_groups
 from pagecomposer.layout.page import PageResult, compose_issue_pages
 from pagecomposer.render.pdf import write_pdf
@@ -264,6 +265,7 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
                                 None, "pages: " + ", ".join(ids))
     wanted = set(only) if only else set(ids)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out_dir)  # temporary files of a build that was killed
     record = BuildRecord(out_dir)
     options = (pdfx, tuple(marks))
     reused: list[PageOutcome] = []

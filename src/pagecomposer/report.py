@@ -7,6 +7,7 @@ import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from pagecomposer import atomic
 from pagecomposer.layout.flow import FlowResult
 from pagecomposer.text.linebreak import is_short_line
 
@@ -67,6 +68,4 @@ def story_quality(page: str, article: str, flow: FlowResult) -> StoryQuality:
 def write_json(path: Path, summary: dict, stories: list[StoryQuality], warnings: list[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {**summary, "stories": [asdict(story) for story in stories], "warnings": warnings}
-    temp = path.with_suffix(".json.tmp")
-    temp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    temp.replace(path)
+    atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pikepdf
 
+from pagecomposer.atomic import replacing
+
 
 def combine(pages: list[Path], target: Path, title: str) -> None:
     """Concatenate page PDFs into target (atomically); the first page's PDF/X keys stand for the whole."""
-    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf", dir=target.parent)
-    os.close(handle)
-    try:
-        with pikepdf.open(pages[0]) as first:
-            combined = pikepdf.new()
-            for key in ("/OutputIntents", "/Metadata"):
-                if key in first.Root:
-                    value = first.Root[key]
-                    if not value.is_indirect:
-                        value = first.make_indirect(value)
-                    combined.Root[key] = combined.copy_foreign(value)
-            for path in pages:
-                with pikepdf.open(path) as source:
-                    combined.pages.extend(source.pages)
-            info = combined.docinfo
-            for key, value in first.docinfo.items():
-                info[key] = value  # strings and names: direct values, nothing to copy across
-            info["/Title"] = title
-            combined.save(temp, deterministic_id=True, min_version=first.pdf_version,
-                          force_version=first.pdf_version)
-        os.replace(temp, target)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    with replacing(target) as temp, pikepdf.open(pages[0]) as first:
+        combined = pikepdf.new()
+        for key in ("/OutputIntents", "/Metadata"):
+            if key in first.Root:
+                value = first.Root[key]
+                if not value.is_indirect:
+                    value = first.make_indirect(value)
+                combined.Root[key] = combined.copy_foreign(value)
+        for path in pages:
+            with pikepdf.open(path) as source:
+                combined.pages.extend(source.pages)
+        info = combined.docinfo
+        for key, value in first.docinfo.items():
+            info[key] = value  # strings and names: direct values, nothing to copy across
+        info["/Title"] = title
+        combined.save(temp, deterministic_id=True, min_version=first.pdf_version, force_version=first.pdf_version)

@@ -10,10 +10,7 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
-
 from weakref import WeakKeyDictionary
 
 import reportlab
@@ -26,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.lib.utils import ImageReader
 
 from pagecomposer import fontcache
+from pagecomposer.atomic import replacing
 from pagecomposer.display import Box, Circle, GlyphRun, Ink, PageDisplay, Picture, Rule
 from pagecomposer.render.pictures import load_raster
 from pagecomposer.text.fonts import load_face
@@ -186,10 +184,8 @@ def write_pdf(pages: list[PageDisplay], path: Path, finish=None) -> None:
     if first_font is None:
         raise ValueError("a page without any text cannot set an embedded initial font")
     initial = register_font(first_font)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
-    os.close(handle)
-    try:
-        canvas = Canvas(temp_name, invariant=1, pageCompression=1, enforceColorSpace="sep_cmyk",
+    with replacing(path) as temp:
+        canvas = Canvas(str(temp), invariant=1, pageCompression=1, enforceColorSpace="sep_cmyk",
                         initialFontName=initial, initialFontSize=9)
         canvas.setCreator("pagecomposer")
         canvas.setProducer("pagecomposer (reportlab)")
@@ -204,8 +200,4 @@ def write_pdf(pages: list[PageDisplay], path: Path, finish=None) -> None:
             canvas.showPage()
         canvas.save()
         if finish is not None:
-            finish(Path(temp_name))
-        os.replace(temp_name, path)
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
+            finish(temp)
