@@ -84,6 +84,36 @@ def test_any_spec_value_gives_a_page_or_a_clean_error(tmp_path_factory, key, val
         pass  # a clean, located error
 
 
+LAYOUT_KEYS = ["columns: 8", "chars_per_column: 13", "gutter_chars: 1", "lines_per_column: 103",
+               "body_size: 小五", "line_gap: 4.5pt", "bleed: 3mm", "margins: {top: 30.5mm, left: 18.8mm}",
+               "trim: {width: 390mm, height: 550mm}", "    size: 12pt", "line_height: 1.3", "indent: 2"]
+NASTY_NUMBERS = st.one_of(st.sampled_from([0, -1, -13, 10**6, 10**9, 10**308, "0pt", "-5mm", "1e308pt", "nan",
+                                           "inf", "0.0001mm", "[]", "{}", "*a", "&a 3", "!!binary aGk="]),
+                          SPEC_VALUES)
+
+
+@FUZZ
+@given(key=st.sampled_from(LAYOUT_KEYS), value=NASTY_NUMBERS)
+def test_any_layout_value_gives_a_page_or_a_clean_error(tmp_path_factory, key, value):
+    """Zero or negative sizes, zero columns, huge numbers, wrong types in the layout: a page or a
+    located error, quickly (a grid of a billion lines must not be walked line by line)."""
+    from pagecomposer.pipeline import compose_issue
+
+    folder = tmp_path_factory.mktemp("layout")
+    issue = _example_copy(folder)
+    (folder / "layouts").mkdir()
+    name, _ = key.split(":", 1)
+    replacement = f"{name}: {value}" if isinstance(value, str) else f"{name}: {value!r}"
+    layout = (ROOT / "layouts" / "broadsheet.yaml").read_text(encoding="utf-8").replace(key, replacement, 1)
+    (folder / "layouts" / "broadsheet.yaml").write_text(layout, encoding="utf-8")
+    started = time.perf_counter()
+    try:
+        compose_issue(issue)
+    except PagecomposerError:
+        pass  # a clean, located error
+    assert time.perf_counter() - started < 30
+
+
 def test_yaml_alias_bomb_is_refused_quickly():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
     for level in range(1, 9):
@@ -104,6 +134,34 @@ def test_huge_article_and_paragraph_are_refused(tmp_path):
         parse_article("---\ntitle: x\n---\n\n" + "国" * 2_100_000, "big.md", "big")
     with pytest.raises(SpecError, match="a paragraph of over"):
         parse_article("---\ntitle: x\n---\n\n" + "国" * 30_000, "long.md", "long")
+
+
+def test_a_100_mb_article_file_is_refused_before_it_is_read(tmp_path):
+    from pagecomposer.story.markdown import load_article
+
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as file:
+        file.truncate(100 * 1024 * 1024)  # sparse: 100 MB on paper, nothing on disk
+    started = time.perf_counter()
+    with pytest.raises(SpecError, match="too large"):
+        load_article(huge, "huge", "articles/huge.md")
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize("raw", [b"\xed\xa0\x80", b"\xff\xfe", b"\xc3("], ids=["lone surrogate", "BOM-16", "cut"])
+def test_text_that_is_not_utf8_is_a_located_error(tmp_path, raw):
+    from pagecomposer.spec.yamlnodes import load_yaml_file
+    from pagecomposer.story.markdown import load_article
+
+    article = tmp_path / "bad.md"
+    article.write_bytes("---\ntitle: 标题\n---\n\n正文".encode("utf-8") + raw)
+    with pytest.raises(SpecError, match="not UTF-8 text") as caught:
+        load_article(article, "bad", "articles/bad.md")
+    assert "articles/bad.md" in str(caught.value) and "save the file as UTF-8" in str(caught.value)
+    spec = tmp_path / "issue.yaml"
+    spec.write_bytes(b"paper: " + raw + b"\n")
+    with pytest.raises(SpecError, match="not UTF-8 text"):
+        load_yaml_file(spec)
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # the bomb is the point

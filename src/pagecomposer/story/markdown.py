@@ -121,6 +121,10 @@ def parse_article(text: str, path: str, name: str) -> Story:
 
 def load_article(path: Path, name: str, shown_as: str) -> Story:
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_CHARS * 4:  # refused before it is read: UTF-8 takes at most 4 bytes a character
+            raise SpecError(f"article file of {size:,} bytes is too large (at most {MAX_ARTICLE_CHARS:,} characters)",
+                            SourceLocation(shown_as), "is this the right file?")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError(f"article file not found: {shown_as}") from None
