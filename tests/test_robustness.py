@@ -25,7 +25,8 @@ from pagecomposer.story.markdown import parse_article
 from tests.conftest import ROOT
 from tests.test_spec_errors import _example_copy
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+# 40 examples each keeps CI to a minute or so; PAGECOMPOSER_FUZZ_EXAMPLES=1000 for a deeper search.
+FUZZ = settings(max_examples=int(os.environ.get("PAGECOMPOSER_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                         HealthCheck.too_slow])
 
 # Copy from anywhere: Han, punctuation, emoji, combining marks, right-to-left, control characters.
@@ -122,6 +123,13 @@ def test_yaml_alias_bomb_is_refused_quickly():
     with pytest.raises(SpecError, match="expands to more than"):
         load_yaml_text(bomb, "bomb.yaml")
     assert time.perf_counter() - started < 5
+
+
+def test_a_control_character_in_yaml_is_located():
+    """Found by the layout fuzzing: PyYAML refuses such text before parsing starts."""
+    with pytest.raises(SpecError, match="U\\+001F") as caught:
+        load_yaml_text("grid:\n  columns: \x1f\n", "layouts/broadsheet.yaml")
+    assert caught.value.where.line == 2 and caught.value.where.column == 12
 
 
 def test_deep_nesting_is_a_clean_error():

@@ -90,7 +90,13 @@ def load_yaml_text(text: str, path: str) -> Node:
     if len(text) > MAX_YAML_BYTES:
         raise SpecError(f"{len(text):,} characters is too large for a spec (at most {MAX_YAML_BYTES:,})",
                         SourceLocation(path), "is this the right file?")
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # checks the text for characters YAML does not allow
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise SpecError(f"a character YAML does not allow in a text file: U+{exc.character:04X}",
+                        SourceLocation(path, line, column), "delete it (a control character pasted by accident?)") from None
     try:
         root = loader.get_single_node()
         if root is None:
