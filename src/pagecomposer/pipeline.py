@@ -7,21 +7,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from pagecomposer.atomic import remove_leftovers
-from pagecomposer.incremental import BuildRecord, PageOutcome, file_hash, file_stamp, group_digest, page_groups
-from pagecomposer.layout.page import PageResult, compose_issue_pages
-from pagecomposer.render.pdf import write_pdf
-from pagecomposer.display import Picture
-from pagecomposer.render.pdfx import DocumentInfo, OutputIntent, apply_pdfx, pdf_dates
 from pagecomposer.errors import PagecomposerError
-from pagecomposer.render.combine import combine
-from pagecomposer.render.marks import add_marks
-from pagecomposer.render.pictures import place_pdf_pictures
+from pagecomposer.incremental import BuildRecord, PageOutcome, file_hash, file_stamp, group_digest, page_groups
 from pagecomposer.report import StoryQuality, story_quality, write_json
-from pagecomposer.spec.load import shown_path, load_issue
+from pagecomposer.spec.load import load_issue, shown_path
 from pagecomposer.spec.model import IssueSpec, PrintSettings
 from pagecomposer.story.markdown import load_article
 from pagecomposer.story.model import Story
+
+# Composition and rendering are imported where they are used: a rebuild that finds every page
+# unchanged does not need them (nor reportlab, fontTools or HarfBuzz) at all.
+if TYPE_CHECKING:
+    from pagecomposer.layout.page import PageResult
 
 
 @dataclass
@@ -69,6 +69,8 @@ def load_stories(issue: IssueSpec) -> dict[str, Story]:
 
 def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
     """Everything up to the display lists (what tests and previews inspect)."""
+    from pagecomposer.layout.page import compose_issue_pages
+
     issue = load_issue(issue_path)
     stories = load_stories(issue)
     return issue, compose_issue_pages(issue, stories)
@@ -125,6 +127,10 @@ def _preflight_with_record(jobs: list[tuple[Path, PrintSettings]], pdfx: str, pr
 def _finisher(issue: IssueSpec, page: PageResult, version: str):
     """What is done to a page's file after reportlab: PDF ads placed as vectors, then the PDF/X keys
     from the layout's print settings and the issue's metadata."""
+    from pagecomposer.display import Picture
+    from pagecomposer.render.pdfx import DocumentInfo, OutputIntent, apply_pdfx, pdf_dates
+    from pagecomposer.render.pictures import place_pdf_pictures
+
     settings = page.grid.layout.print
     intent = OutputIntent(settings.output_condition, settings.output_condition_info, settings.icc_profile)
     date, xmp_date = pdf_dates(issue.date)
@@ -165,6 +171,10 @@ _SETTING: _Setting | None = None  # set for the life of a worker pool
 def _compose_group(setting: _Setting, group: list[int], write: set[str]) -> tuple[list[PageOutcome], list]:
     """Compose one group of pages and write those named in `write`; returns their outcomes (and the
     PageResults, if the caller keeps them)."""
+    from pagecomposer.layout.page import compose_issue_pages
+    from pagecomposer.render.marks import add_marks
+    from pagecomposer.render.pdf import write_pdf
+
     issue = setting.issue
     pages = compose_issue_pages(issue, setting.stories, only={issue.pages[index].id for index in group})
     outcomes, kept = [], []
@@ -322,6 +332,8 @@ def _combine_if_changed(issue: IssueSpec, outputs: list[Path], target: Path, rec
     entry = record.entry(target)
     if None not in sources and entry.get("from") == sources and entry.get("stamp") == file_stamp(target):
         return
+    from pagecomposer.render.combine import combine
+
     title = " ".join(part for part in (issue.paper, issue.date) if part) or "issue"
     combine(outputs, target, title)
     entry.clear()

@@ -6,10 +6,12 @@ import json
 import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pagecomposer import atomic
-from pagecomposer.layout.flow import FlowResult
-from pagecomposer.text.linebreak import is_short_line
+
+if TYPE_CHECKING:
+    from pagecomposer.layout.flow import FlowResult
 
 BODY_ROLES = ("paragraph", "lead")
 
@@ -45,6 +47,8 @@ class StoryQuality:
 
 
 def story_quality(page: str, article: str, flow: FlowResult) -> StoryQuality:
+    from pagecomposer.text.linebreak import is_short_line
+
     body = [p.line for p in flow.lines if p.role in BODY_ROLES]
     justified = [line for line in body if not line.last]
     stretches = [line.stretch_per_gap / line.glyphs[0].size for line in justified if line.glyphs]
