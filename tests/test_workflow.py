@@ -184,3 +184,37 @@ def test_preflight_findings_are_reused_only_for_the_same_file(tmp_path):
     (tmp_path / "A02.pdf").write_bytes(b"damaged")
     third = pagecomposer.build(edition, tmp_path, preflight=True)
     assert all(r.passed for r in third.preflight)
+
+
+def test_a_full_disk_is_named_and_leaves_the_outputs_alone(tmp_path, monkeypatch):
+    """An OSError while writing (here a full disk, simulated) is the machine's fault, not the input's
+    and not a bug: exit 74 naming the file, and the page already in the folder is untouched."""
+    import errno
+
+    from click.testing import CliRunner
+
+    from pagecomposer import cli
+    from pagecomposer.render import pdf
+
+    out = tmp_path / "out"
+    pagecomposer.build(EXAMPLE, out)
+    good = (out / "A05.pdf").read_bytes()
+    (out / ".pagecomposer-cache.json").unlink()  # so the page is written again
+
+    def full_disk(pages, path, finish=None):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(pdf, "write_pdf", full_disk)
+    result = CliRunner().invoke(cli.main, ["build", str(EXAMPLE), "-o", str(out), "--no-preflight"])
+    assert result.exit_code == cli.EXIT_IO_ERROR
+    assert "No space left on device" in result.output and "A05.pdf" in result.output
+    assert "internal error" not in result.output
+    assert (out / "A05.pdf").read_bytes() == good
+
+
+def test_an_output_folder_that_is_a_file_is_a_clean_error(tmp_path):
+    target = tmp_path / "out"
+    target.write_text("not a folder")
+    done = subprocess.run([sys.executable, "-m", "pagecomposer", "build", str(EXAMPLE), "-o", str(target)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "is a file" in done.stderr and "Traceback" not in done.stderr

@@ -9,6 +9,7 @@ traceback (`--debug` shows one). Exit statuses, for prepress scripts:
     3  a story is overset (build --strict)
     4  a written page failed preflight (build)
     70 internal error: a bug in pagecomposer
+    74 a file could not be read or written (a full disk, a folder that is a file, no permission)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ EXIT_USER_ERROR = 2
 EXIT_OVERSET = 3
 EXIT_PREFLIGHT = 4
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
+EXIT_IO_ERROR = 74  # EX_IOERR
 
 
 class Console:
@@ -57,6 +59,13 @@ class Console:
         if isinstance(exc, PagecomposerError):
             self.error(str(exc))
             sys.exit(EXIT_USER_ERROR)
+        if isinstance(exc, OSError) and exc.filename:
+            # The machine, not the input and not a bug: say which file and why, in the system's words.
+            self.error(f"{exc.strerror or exc}: {exc.filename} (files already in the output folder are "
+                       "left as they were)")
+            if self.debug:
+                traceback.print_exc()
+            sys.exit(EXIT_IO_ERROR)
         if self.debug:
             traceback.print_exc()
         click.secho(f"internal error: {type(exc).__name__}: {exc}\n  this is a bug in pagecomposer; please report "

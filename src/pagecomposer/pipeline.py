@@ -274,7 +274,13 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
         raise PagecomposerError(f"--pages names page '{unknown[0]}', which the issue does not have",
                                 None, "pages: " + ", ".join(ids))
     wanted = set(only) if only else set(ids)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise PagecomposerError(f"the output folder {out_dir} is a file", None, "give a folder with -o")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PagecomposerError(f"cannot make the output folder {out_dir}: {exc.strerror or exc}", None,
+                                "give another folder with -o") from None
     remove_leftovers(out_dir)  # temporary files of a build that was killed
     record = BuildRecord(out_dir)
     options = (pdfx, tuple(marks))
