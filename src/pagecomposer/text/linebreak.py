@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pagecomposer.text.cjk import HANGABLE, PUNCTUATION, CharClass
 from pagecomposer.text.shaping import Paragraph
@@ -49,9 +50,8 @@ class Break:
     forced: bool = False  # True when no allowed break fitted and a rule had to give way
 
 
-@dataclass(frozen=True)
-class LineFit:
-    """A candidate line measured against its measure."""
+class LineFit(NamedTuple):
+    """A candidate line measured against its measure (a tuple: the breaker makes tens of thousands)."""
 
     natural: float  # pt that must fit the measure (a hung mark excluded)
     shrink: float  # pt its punctuation blanks could give up
