@@ -15,19 +15,20 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 SIZE = (3400, 2000)  # 300 ppi at about 29 x 17 cm: enough for a photo across the full page width
 
 
-def _sky(draw: ImageDraw.ImageDraw, top: tuple[int, int, int], bottom: tuple[int, int, int]) -> None:
+def _canvas(seed: int, top: tuple[int, int, int], bottom: tuple[int, int, int]):
+    """(random numbers, image, its drawing) for one scene, the image filled with a sky from top to bottom."""
+    image = Image.new("RGB", SIZE)
+    draw = ImageDraw.Draw(image)
     width, height = SIZE
     for y in range(height):
         t = y / height
         draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)))
+    return random.Random(seed), image, draw
 
 
 def skyline(seed: int) -> Image.Image:
     """A city at dusk: towers with lit windows over a river."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", SIZE)
-    draw = ImageDraw.Draw(image)
-    _sky(draw, (38, 52, 96), (236, 150, 92))
+    rng, image, draw = _canvas(seed, (38, 52, 96), (236, 150, 92))
     width, height = SIZE
     ground = int(height * 0.78)
     x = 0
@@ -49,10 +50,7 @@ def skyline(seed: int) -> Image.Image:
 
 def fields(seed: int) -> Image.Image:
     """Spring fields: rows of young crops to the horizon, a tractor's track."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", SIZE)
-    draw = ImageDraw.Draw(image)
-    _sky(draw, (120, 170, 225), (220, 232, 240))
+    rng, image, draw = _canvas(seed, (120, 170, 225), (220, 232, 240))
     width, height = SIZE
     horizon = int(height * 0.38)
     for row in range(60):
@@ -67,10 +65,7 @@ def fields(seed: int) -> Image.Image:
 
 def runners(seed: int) -> Image.Image:
     """A marathon: a crowd of runners in coloured shirts on an avenue."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", SIZE)
-    draw = ImageDraw.Draw(image)
-    _sky(draw, (150, 190, 230), (200, 215, 225))
+    rng, image, draw = _canvas(seed, (150, 190, 230), (200, 215, 225))
     width, height = SIZE
     draw.rectangle([0, int(height * 0.45), width, height], fill=(90, 90, 95))
     for _ in range(420):

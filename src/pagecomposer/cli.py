@@ -87,6 +87,15 @@ def _set_verbose(ctx: click.Context, _param, value: bool) -> None:
         ctx.find_root().obj.verbose = True
 
 
+def _kinds_option(console: Console, option: str, parse, text: str) -> tuple[str, ...]:
+    """The names in a comma-separated option (--marks, --show); an unknown one is a usage error."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        console.error(f"{option}: {exc}")
+        sys.exit(EXIT_USER_ERROR)
+
+
 def output_options(command):
     """-q and -v after the command name too (`pagecomposer build -q …`), as people type them."""
     command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbose,
@@ -192,11 +201,7 @@ def build(issue: Path, out_dir: Path, strict: bool, pdfx: str, no_preflight: boo
     from pagecomposer.render.marks import parse_marks
 
     console = _console()
-    try:
-        mark_kinds = parse_marks(marks)
-    except ValueError as exc:
-        console.error(f"--marks: {exc}")
-        sys.exit(EXIT_USER_ERROR)
+    mark_kinds = _kinds_option(console, "--marks", parse_marks, marks)
     options = dict(pdfx=pdfx, preflight=not no_preflight, marks=mark_kinds,
                    only=tuple(p.strip() for p in only.split(",") if p.strip()), report_path=report_path,
                    keep_pages=False)
@@ -256,11 +261,7 @@ def preview(issue: Path, out_dir: Path, dpi: float, show: str) -> None:
     from pagecomposer.render.preview import contact_sheet, draw_guides, parse_guides, render_page
 
     console = _console()
-    try:
-        guides = parse_guides(show)
-    except ValueError as exc:
-        console.error(f"--show: {exc}")
-        sys.exit(EXIT_USER_ERROR)
+    guides = _kinds_option(console, "--show", parse_guides, show)
     try:
         # Guides are drawn from the display lists, so every page is composed (none reused).
         result = _run_build(console, issue, out_dir, preflight=False, reuse=False)

@@ -89,24 +89,14 @@ def _files_in(value, found: set[Path], seen: set[int]) -> None:
             _files_in(item, found, seen)
 
 
-def _file_stamp(path: Path) -> tuple:
-    try:
-        stat = path.stat()
-        return str(path), stat.st_size, stat.st_mtime_ns
-    except OSError:
-        return str(path), None, None
-
-
 @lru_cache(maxsize=512)
 def _article_hash(path: Path, size: int, mtime_ns: int) -> str:
     return hashlib.sha1(path.read_bytes()).hexdigest()
 
 
 def _article_digest(path: Path) -> str:
-    _, size, mtime = _file_stamp(path)
-    if size is None:
-        return "missing"
-    return _article_hash(path, size, mtime)
+    stamp = file_stamp(path)
+    return "missing" if stamp is None else _article_hash(path, *stamp)
 
 
 def group_digest(issue: IssueSpec, group: list[int], options: tuple) -> str:
@@ -119,7 +109,7 @@ def group_digest(issue: IssueSpec, group: list[int], options: tuple) -> str:
     articles = sorted({element.article for page in pages for element in page.elements
                        if isinstance(getattr(element, "article", None), str)})
     facts = (issue.paper, issue.date, issue.issue_number, issue.weather, len(issue.pages))
-    text = repr((code_stamp(), options, facts, pages, sorted(_file_stamp(path) for path in files),
+    text = repr((code_stamp(), options, facts, pages, sorted((str(path), file_stamp(path)) for path in files),
                  [(name, _article_digest(issue.articles[name])) for name in articles if name in issue.articles]))
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 

@@ -6,7 +6,6 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from pagecomposer.atomic import remove_leftovers
@@ -76,6 +75,11 @@ def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
     return issue, compose_issue_pages(issue, stories)
 
 
+def _preflight_limits(settings: PrintSettings, pdfx: str) -> list:
+    """What a preflight report depends on besides the file: ink limit, minimum ppi, PDF/X required."""
+    return [settings.ink_limit, settings.min_ppi, pdfx != "none"]
+
+
 def preflight_pages(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress=None) -> list:
     """Preflight each (file, the layout's print settings); across processes when there are several
     (Ghostscript's rendering is most of the time, and files are independent)."""
@@ -83,7 +87,7 @@ def preflight_pages(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress=
 
     from pagecomposer.preflight import preflight as run_preflight
 
-    arguments = [(path, settings.ink_limit, settings.min_ppi, pdfx != "none") for path, settings in jobs]
+    arguments = [(path, *_preflight_limits(settings, pdfx)) for path, settings in jobs]
     workers = min(len(arguments), worker_count())
     if workers < 2:
         return [run_preflight(*job) for job in arguments]
@@ -105,10 +109,10 @@ def _preflight_with_record(jobs: list[tuple[Path, PrintSettings]], pdfx: str, pr
     reports: list = [None] * len(jobs)
     todo = []
     for index, (output, settings) in enumerate(jobs):
-        options = [settings.ink_limit, settings.min_ppi, pdfx != "none"]
         entry = record.entry(output)
         checked = entry.get("preflight")
-        if checked and checked["options"] == options and checked["sha256"] == entry.get("sha256"):
+        if (checked and checked["options"] == _preflight_limits(settings, pdfx)
+                and checked["sha256"] == entry.get("sha256")):
             reports[index] = Report(str(output), checked["pdfx"], [Finding(**f) for f in checked["findings"]])
         else:
             todo.append(index)
@@ -117,8 +121,9 @@ def _preflight_with_record(jobs: list[tuple[Path, PrintSettings]], pdfx: str, pr
         reports[index] = report
         output, settings = jobs[index]
         entry = record.entry(output)
-        entry.setdefault("sha256", file_hash(output))
-        entry["preflight"] = {"options": [settings.ink_limit, settings.min_ppi, pdfx != "none"],
+        if "sha256" not in entry:  # every written or kept page has one; hash only what lacks it
+            entry["sha256"] = file_hash(output)
+        entry["preflight"] = {"options": _preflight_limits(settings, pdfx),
                               "sha256": entry["sha256"], "pdfx": report.pdfx,
                               "findings": report.as_dict()["findings"]}
     return reports

@@ -70,9 +70,6 @@ class _Sums:
         self.advance = [0.0]
         self.shrink = [0.0]
         self.pair_shrink = [0.0]
-        self.autospace = [0]
-        for junction in paragraph.junctions:
-            self.autospace.append(self.autospace[-1] + junction.autospace)
         self.autospace_give = AUTOSPACE_NARROW_EM * size
         for glyph in paragraph.glyphs:
             self.advance.append(self.advance[-1] + glyph.advance)
@@ -81,18 +78,19 @@ class _Sums:
             own = glyph.shrink_left + glyph.shrink_right
             self.shrink.append(self.shrink[-1] + (0.0 if glyph.paired else own))
             self.pair_shrink.append(self.pair_shrink[-1] + (own if glyph.paired else 0.0))
+        self.autospace = [0]
         self.kern = [0.0]
-        self.kern_abs = [0.0]  # how far kerning can move any line's width, for the quick rejection below
-        for junction in paragraph.junctions:
-            self.kern_abs.append(self.kern_abs[-1] + abs(junction.kern))
-        self.kern_abs += [self.kern_abs[-1]] * (len(paragraph.glyphs) + 1 - len(self.kern_abs))  # one per position
-        self.longest_hyphen = max((junction.hyphen for junction in paragraph.junctions), default=0.0)
+        self.kern_abs = [0.0]  # how far kerning can move any line's width, for the quick rejection in _total_fit
         self.gaps = [0]
         self.tight = [0]  # squeezable junctions
         for junction in paragraph.junctions:
+            self.autospace.append(self.autospace[-1] + junction.autospace)
             self.kern.append(self.kern[-1] + junction.kern)
+            self.kern_abs.append(self.kern_abs[-1] + abs(junction.kern))
             self.gaps.append(self.gaps[-1] + junction.stretchable)
             self.tight.append(self.tight[-1] + junction.squeezable)
+        self.kern_abs += [self.kern_abs[-1]] * (len(paragraph.glyphs) + 1 - len(self.kern_abs))  # one per position
+        self.longest_hyphen = max((junction.hyphen for junction in paragraph.junctions), default=0.0)
         self.squeeze = MAX_SQUEEZE_EM * size
 
     def fit(self, start: int, end: int) -> LineFit:
