@@ -66,6 +66,13 @@ def code_stamp() -> str:
     return hashlib.sha1(repr((pagecomposer.__version__, stamps)).encode("utf-8")).hexdigest()
 
 
+def files_used(pages) -> set[Path]:
+    """Every file the pages' specs name: layouts, fonts, pictures, ads, profiles (articles apart)."""
+    found: set[Path] = set()
+    _files_in(pages, found, set())
+    return found
+
+
 def _files_in(value, found: set[Path], seen: set[int]) -> None:
     """Every Path inside a spec value (fonts, pictures, ads, profiles), walking dataclasses and containers."""
     if isinstance(value, Path):
@@ -102,10 +109,7 @@ def _article_digest(path: Path) -> str:
 def group_digest(issue: IssueSpec, group: list[int], options: tuple) -> str:
     """Everything that decides what the group's pages look like, hashed."""
     pages = [issue.pages[index] for index in group]
-    files: set[Path] = set()
-    seen: set[int] = set()
-    for page in pages:
-        _files_in(page, files, seen)
+    files = files_used(pages)
     articles = sorted({element.article for page in pages for element in page.elements
                        if isinstance(getattr(element, "article", None), str)})
     facts = (issue.paper, issue.date, issue.issue_number, issue.weather, len(issue.pages))

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pagecomposer.incremental import files_used
+
 POLL_SECONDS = 0.2
 
 
@@ -20,15 +22,7 @@ def watched_files(issue_path: Path, result=None) -> set[Path]:
         return files
     issue = result.issue
     files |= {path.resolve() for path in issue.articles.values()}
-    for page in issue.pages:
-        layout = page.layout
-        files.add(layout.path.resolve())
-        files |= {path.resolve() for path in layout.fonts.values()}
-        for element in page.elements:
-            for attribute in ("file",):
-                value = getattr(element, attribute, None)
-                if isinstance(value, Path):
-                    files.add(value.resolve())
+    files |= {path.resolve() for path in files_used(issue.pages)}
     return files
 
 
