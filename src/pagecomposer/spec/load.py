@@ -10,6 +10,7 @@ from pagecomposer import resources
 from pagecomposer.display import Ink
 from pagecomposer.errors import SpecError
 from pagecomposer.spec import reader as r
+from pagecomposer.units import PT_PER_MM
 from pagecomposer.spec.model import (
     AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, ImageElement, MastheadElement, PrintSettings,
     QuoteElement, IssueSpec, Layout, PageSpec, RuleElement,
@@ -87,7 +88,8 @@ def _read_print(node: Node | None, layout_path: Path) -> PrintSettings:
     if node is None:
         return PrintSettings()
     p = r.MapReader(node, "print", ["ink_limit", "min_ppi", "rgb_images", "icc_profile", "output_condition",
-                                    "output_condition_info"])
+                                    "output_condition_info", "ink_area", "plates", "spot_inks", "ad_transparency",
+                                    "ad_colour"])
     profile = None
     if p.has("icc_profile"):
         profile = (layout_path.parent / p.get("icc_profile", r.text)).resolve()
@@ -101,7 +103,13 @@ def _read_print(node: Node | None, layout_path: Path) -> PrintSettings:
         rgb_images=p.get("rgb_images", r.choice(("refuse", "convert")), defaults.rgb_images),
         icc_profile=profile,
         output_condition=p.get("output_condition", r.text, defaults.output_condition),
-        output_condition_info=p.get("output_condition_info", r.text, defaults.output_condition_info))
+        output_condition_info=p.get("output_condition_info", r.text, defaults.output_condition_info),
+        output_condition_set=p.has("output_condition"),
+        ink_area=p.get("ink_area", r.length(0.25, 150), defaults.ink_area * PT_PER_MM) / PT_PER_MM,  # '1.5mm'; kept in mm
+        plates=p.get("plates", r.integer(1, 12), None),
+        spot_inks=p.get("spot_inks", r.choice(("keep", "process", "refuse")), defaults.spot_inks),
+        ad_transparency=p.get("ad_transparency", r.choice(("flatten", "refuse")), defaults.ad_transparency),
+        ad_colour=p.get("ad_colour", r.choice(("convert", "refuse")), defaults.ad_colour))
     if settings.rgb_images == "convert" and profile is None:
         raise SpecError("rgb_images: convert needs the press's CMYK profile", p.node_of("rgb_images").where,
                         "add icc_profile: <file>.icc, or refuse RGB images")

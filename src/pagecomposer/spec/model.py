@@ -84,6 +84,12 @@ class PrintSettings:
     icc_profile: Path | None = None  # the press's CMYK characterization, e.g. ISOnewspaper26v4.icc
     output_condition: str = "IFRA26"  # registered characterization name for the PDF/X OutputIntent
     output_condition_info: str = "ISO 12647-3 coldset offset on newsprint (IFRA26)"
+    output_condition_set: bool = False  # the layout named the output condition itself (else: from the profile)
+    ink_area: float = 1.5  # mm: side of the square over which total ink is averaged (docs/print.md)
+    plates: int | None = None  # printing units per page; None: four process plates + the layout's spot swatches
+    spot_inks: str = "process"  # a delivered ad's own spot inks: keep | process | refuse
+    ad_transparency: str = "flatten"  # a delivered ad with live transparency under X-1a: flatten | refuse
+    ad_colour: str = "convert"  # a delivered ad's RGB, Lab or ICC-based colour: convert | refuse
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,17 @@ class Layout:
     source: str = ""  # where the figures come from (for the docs and the report)
     print: PrintSettings = field(default_factory=lambda: PrintSettings())
     templates: dict = field(default_factory=dict)  # name -> element nodes (spec.yamlnodes.Node)
+
+    @property
+    def spot_inks(self) -> list[str]:
+        """The spot inks (专色) the layout's own swatches name, in order, each once."""
+        return list(dict.fromkeys(ink.spot for ink in self.swatches.values() if ink.spot))
+
+    @property
+    def plates(self) -> int:
+        """Printing plates a page may use: the layout's setting, else four process plates and one
+        per spot ink of the layout's swatches."""
+        return self.print.plates if self.print.plates is not None else 4 + len(self.spot_inks)
 
     @property
     def type_area_left(self) -> float:
