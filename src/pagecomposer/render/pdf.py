@@ -2,8 +2,8 @@
 
 - Fonts are embedded as TrueType subsets (reportlab subsets TTFs itself); the canvas's initial font
   is one of ours, so no unembedded Helvetica is ever referenced.
-- Colours are CMYK or spot only (enforceColorSpace makes an RGB colour an error, not a surprise at
-  the plant); 100 % K text overprints, so a black letter never leaves a white halo on a tint.
+- Colours are CMYK or spot only, written exactly as the swatch gives them (see _cmyk_only); 100 % K
+  text overprints, so a black letter never leaves a white halo on a tint.
 - invariant=1: no timestamp or random ID, so the same input gives the same bytes.
 - MediaBox = trim + bleed on every side; TrimBox and BleedBox are set on every page.
 """
@@ -24,6 +24,7 @@ from reportlab.lib.utils import ImageReader
 
 from pagecomposer import fontcache
 from pagecomposer.atomic import replacing
+from pagecomposer.resources import fonts_dir
 from pagecomposer.display import Box, Circle, GlyphRun, Ink, PageDisplay, Picture, Rule
 from pagecomposer.render.pictures import load_raster
 from pagecomposer.text.fonts import load_face
@@ -76,6 +77,15 @@ def _embeddable_font(name: str, path: Path) -> TTFont:
     font._asciiReadable = rl_config.ttfAsciiReadable
     font.shapable = False  # every glyph is placed by the composer; reportlab must not reshape
     return font
+
+
+def _cmyk_only(color):
+    """The canvas's colour check. reportlab's own 'sep_cmyk' mode takes any colour whose C = M = Y
+    for a grey and rewrites it as K only (rich black 40/30/30/100 became 0/0/0/100 and knocked out);
+    ours passes CMYK and spot colours through untouched and refuses anything else."""
+    if isinstance(color, CMYKColor):  # CMYKColorSep (a spot) is one too
+        return color
+    raise ValueError(f"only CMYK or spot colours reach the plate, not {color!r}")
 
 
 def _color(ink: Ink):
@@ -180,12 +190,12 @@ def write_pdf(pages: list[PageDisplay], path: Path, finish=None) -> None:
     """Write pages to path atomically: a failed build never leaves a half-written PDF behind.
     `finish(temp_path)` may rewrite the file (PDF/X keys) before it takes its place."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # reportlab needs an initial font; one of ours, so no unembedded Helvetica is referenced. A page
+    # with no text at all (a full-page ad) references no font, so any shipped one will do.
     first_font = next((r.font_path for p in pages for r in p.items if isinstance(r, GlyphRun)), None)
-    if first_font is None:
-        raise ValueError("a page without any text cannot set an embedded initial font")
-    initial = register_font(first_font)
+    initial = register_font(first_font or str(fonts_dir() / "NotoSansSC-Regular.ttf"))
     with replacing(path) as temp:
-        canvas = Canvas(str(temp), invariant=1, pageCompression=1, enforceColorSpace="sep_cmyk",
+        canvas = Canvas(str(temp), invariant=1, pageCompression=1, enforceColorSpace=_cmyk_only,
                         initialFontName=initial, initialFontSize=9)
         canvas.setCreator("pagecomposer")
         canvas.setProducer("pagecomposer (reportlab)")
