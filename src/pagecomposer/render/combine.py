@@ -7,6 +7,8 @@ from pathlib import Path
 import pikepdf
 
 from pagecomposer.atomic import replacing
+from pagecomposer.render.pdfx import DocumentInfo, write_xmp, xmp_date_of
+from pagecomposer.render.subsets import retag_subsets
 
 
 def combine(pages: list[Path], target: Path, title: str) -> None:
@@ -26,4 +28,11 @@ def combine(pages: list[Path], target: Path, title: str) -> None:
         for key, value in first.docinfo.items():
             info[key] = value  # strings and names: direct values, nothing to copy across
         info["/Title"] = title
+        info["/Subject"] = title
+        # Subsets with the same tag on two pages are the same program (the tag is its digest);
+        # retagging the whole file also settles the (1 in 26^6) chance of two tags meeting.
+        retag_subsets(combined)
+        if "/Metadata" in combined.Root:  # the packet describes the edition, not its first page
+            date = str(info.get("/CreationDate", ""))
+            write_xmp(combined, DocumentInfo(title, str(info.get("/Author", "")), date, xmp_date_of(date), title))
         combined.save(temp, deterministic_id=True, min_version=first.pdf_version, force_version=first.pdf_version)

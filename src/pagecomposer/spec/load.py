@@ -9,6 +9,7 @@ from pathlib import Path
 from pagecomposer import resources
 from pagecomposer.display import Ink
 from pagecomposer.errors import SpecError
+from pagecomposer.icc import REGISTERED, REGISTERED_INFO, ProfileError, characterization_of, read_profile
 from pagecomposer.spec import reader as r
 from pagecomposer.units import PT_PER_MM
 from pagecomposer.spec.model import (
@@ -110,10 +111,42 @@ def _read_print(node: Node | None, layout_path: Path) -> PrintSettings:
         spot_inks=p.get("spot_inks", r.choice(("keep", "process", "refuse")), defaults.spot_inks),
         ad_transparency=p.get("ad_transparency", r.choice(("flatten", "refuse")), defaults.ad_transparency),
         ad_colour=p.get("ad_colour", r.choice(("convert", "refuse")), defaults.ad_colour))
+    settings = _resolve_output_condition(settings, p)
     if settings.rgb_images == "convert" and profile is None:
         raise SpecError("rgb_images: convert needs the press's CMYK profile", p.node_of("rgb_images").where,
                         "add icc_profile: <file>.icc, or refuse RGB images")
     return settings
+
+
+def _resolve_output_condition(settings: PrintSettings, p: r.MapReader) -> PrintSettings:
+    """The OutputIntent's identifier and info agree with the profile embedded: taken from the
+    profile's description when the layout names none, an error when the two name different
+    registered conditions."""
+    condition, info = settings.output_condition, settings.output_condition_info
+    if settings.icc_profile is not None:
+        try:
+            profile = read_profile(settings.icc_profile)
+        except ProfileError as exc:
+            raise SpecError(f"ICC profile '{settings.icc_profile.name}' is {exc}", p.node_of("icc_profile").where,
+                            "give the press's CMYK output profile (e.g. ISOnewspaper26v4.icc)") from None
+        if settings.output_condition_set:
+            named = characterization_of(condition)
+            if named and profile.registered_as and named != profile.registered_as:
+                raise SpecError(f"output_condition '{condition}' is {named}, but the ICC profile "
+                                f"'{settings.icc_profile.name}' ('{profile.description}') characterizes "
+                                f"{profile.registered_as}", p.node_of("output_condition").where,
+                                "name the condition the profile was made for, or embed that condition's profile")
+        else:
+            condition = profile.registered_as or "Custom"
+        if not p.has("output_condition_info"):
+            info = profile.description
+    elif settings.output_condition_set and condition not in REGISTERED:
+        raise SpecError(f"output_condition '{condition}' is not a registered characterization "
+                        f"({', '.join(REGISTERED)}), so its ICC profile must be embedded",
+                        p.node_of("output_condition").where, "add icc_profile: <the press's profile>.icc")
+    elif settings.output_condition_set and not p.has("output_condition_info"):
+        info = REGISTERED_INFO.get(condition, condition)
+    return replace(settings, output_condition=condition, output_condition_info=info)
 
 
 STYLE_KEYS = ["inherit", "font", "bold_font", "size", "color", "align", "indent", "tracking", "line_height",
