@@ -187,7 +187,8 @@ def _compose_group(setting: _Setting, group: list[int], write: set[str]) -> tupl
         if page.display.id not in write:
             continue
         if setting.marks:
-            font = next(run.font_path for run in page.display.runs())
+            font = next((run.font_path for run in page.display.runs()),
+                        str(next(iter(page.grid.layout.fonts.values()))))  # a page of ads has no text of its own
             info = f"{issue.paper} {issue.date} {page.display.id}  pagecomposer  PDF/X-{setting.pdfx}"
             add_marks(page.display, setting.marks, info, font)
         target = setting.out_dir / f"{page.display.id}.pdf"
