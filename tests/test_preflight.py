@@ -50,9 +50,9 @@ def _image(path, mode: str, size: int):
 def test_example_page_passes(good_pdf):
     report = preflight(good_pdf)
     assert report.passed, report.table()
-    assert report.pdfx == "1a"
+    assert report.pdfx == "1a:2001" and report.pdfx.startswith("1a")  # X-1a, and which edition
     checks = {f.check for f in report.findings}
-    assert {"output-intent", "boxes", "font-embedded", "ink-coverage", "trapped", "document-id"} <= checks
+    assert {"output-intent", "boxes", "font-embedded", "ink-coverage", "trapped", "document-id", "inks"} <= checks
 
 
 def test_rgb_image_is_caught(tmp_path):
@@ -150,3 +150,21 @@ def test_plant_tools_accept_the_page(good_pdf):
     render = subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", str(good_pdf)],
                             capture_output=True, text=True)
     assert render.returncode == 0 and render.stdout.strip() == "" and render.stderr.strip() == ""
+
+
+@pytest.mark.parametrize("kind", ["password", "garbage", "truncated"])
+def test_unreadable_files_fail_cleanly_on_the_command_line(good_pdf, tmp_path, kind):
+    path = tmp_path / f"{kind}.pdf"
+    if kind == "password":
+        with pikepdf.open(good_pdf) as pdf:
+            pdf.save(path, encryption=pikepdf.Encryption(owner="owner", user="reader", R=4))
+    elif kind == "garbage":
+        path.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 500)
+    else:
+        path.write_bytes(good_pdf.read_bytes()[:4000])
+    result = subprocess.run([sys.executable, "-m", "pagecomposer", "preflight", str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "FAILED" in result.stdout, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    if kind == "password":
+        assert "password" in result.stdout and "encryption" in result.stdout

@@ -363,19 +363,28 @@ def init(folder: Path, layout: str) -> None:
 
 # --- preflight --------------------------------------------------------------------------------
 
-@main.command(epilog="""Examples:
+@main.command(epilog="""Checks: PDF/X-1a:2001, X-1a:2003, X-3:2002, X-3:2003 and X-4, each by its own
+rules (version, OutputIntent, metadata, colour, transparency, fonts and glyphs, images, boxes,
+annotations, actions, encryption, white overprint, total ink over an area, plates). See docs/print.md.
 
 \b
+Examples:
   pagecomposer preflight out/A01.pdf out/A02.pdf
-  pagecomposer preflight ad-from-agency.pdf --json --ink-limit 260""")
+  pagecomposer preflight ad-from-agency.pdf --json --ink-limit 260
+  pagecomposer preflight A01.pdf --plates 5 --ink-area 1.5""")
 @click.argument("pdfs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--ink-limit", type=float, default=240.0, show_default=True, help="Total area coverage limit, %.")
+@click.option("--ink-area", type=click.FloatRange(min=0.1, max=20), default=1.5, show_default=True,
+              help="Side (mm) of the square total ink is averaged over, as the plant measures it.")
+@click.option("--plates", type=click.IntRange(min=1), default=None,
+              help="Most printing plates a page may use (process plates with ink + spot inks); no limit if unset.")
 @click.option("--min-ppi", type=float, default=200.0, show_default=True, help="Lowest effective image resolution.")
 @click.option("--require-pdfx/--no-require-pdfx", default=True, show_default=True,
               help="Fail a file that does not declare PDF/X.")
 @output_options
-def preflight(pdfs: tuple[Path, ...], as_json: bool, ink_limit: float, min_ppi: float, require_pdfx: bool) -> None:
+def preflight(pdfs: tuple[Path, ...], as_json: bool, ink_limit: float, ink_area: float, plates: int | None,
+              min_ppi: float, require_pdfx: bool) -> None:
     """Check PDFS as a newspaper plant would; exit 1 if any fails."""
     from pagecomposer.preflight import preflight as run_preflight
 
@@ -385,7 +394,8 @@ def preflight(pdfs: tuple[Path, ...], as_json: bool, ink_limit: float, min_ppi: 
         if not pdf.is_file():
             console.error(f"{pdf}: file not found")
             sys.exit(EXIT_USER_ERROR)
-        reports.append(run_preflight(pdf, ink_limit=ink_limit, min_ppi=min_ppi, require_pdfx=require_pdfx))
+        reports.append(run_preflight(pdf, ink_limit=ink_limit, min_ppi=min_ppi, require_pdfx=require_pdfx,
+                                     ink_area=ink_area, plates=plates))
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     else:
