@@ -7,7 +7,10 @@ desk measures a page. The renderer turns them into PDF space (origin bottom-left
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from pagecomposer.errors import SourceLocation
 
 
 class Ink(NamedTuple):
@@ -32,6 +35,7 @@ class Ink(NamedTuple):
 
 
 CMYK = Ink
+PROCESS_INKS = ("Cyan", "Magenta", "Yellow", "Black")  # as separations name the process plates
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,18 @@ class Picture:
     placed: tuple[float, float, float, float]  # where the (cropped) source lands; may overhang the frame
     crop: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)  # left, top, right, bottom of the source
     convert_rgb: str | None = None  # ICC profile to convert RGB pixels to CMYK through, if allowed
+    # A PDF: which page, its rotation and visible box (x0, y0, x1, y1 in the page's own space), the
+    # inks it prints, and what was found in it (layout.ad_inspect.AdFacts) for the messages.
+    page: int = 1
+    rotate: int = 0
+    box: tuple[float, float, float, float] | None = None
+    inks: tuple[str, ...] = ()
+    ad: Any = None
+    # (page of the file, fixes, ICC profile) render/ads.py prepared a copy of the page with; then
+    # `page`, `rotate` and `box` are the prepared copy's. Empty: the file's page is placed as it is.
+    prepared: tuple = ()
+    label: str = ""  # "ad '正商集团'": how messages name it
+    where: SourceLocation | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,38 @@ class PageDisplay:
     def origin(self) -> float:
         """Distance from the MediaBox edge to the trim edge."""
         return self.bleed + self.slug
+
+    def inks(self) -> list[str]:
+        """The inks the page prints, each a plate: the process inks any item uses, then spot inks in
+        the order they are met. A PDF picture brings the inks found in it (after any preparation);
+        a raster picture is CMYK or grey. Registration colour (/All) is on every plate, not an ink."""
+        process = dict.fromkeys(PROCESS_INKS, False)
+        spots: dict[str, None] = {}
+
+        def add(ink: Ink | None) -> None:
+            if ink is None or ink.spot == "All":
+                return
+            if ink.spot:
+                spots[ink.spot] = None
+                return
+            for name, value in zip(PROCESS_INKS, ink[:4]):
+                process[name] = process[name] or value > 0
+
+        for item in self.items:
+            if isinstance(item, GlyphRun):
+                add(item.color)
+            elif isinstance(item, Box):
+                add(item.fill)
+                add(item.stroke)
+            elif isinstance(item, (Rule, Circle)):
+                add(item.color)
+            elif isinstance(item, Picture):
+                for name in item.inks or PROCESS_INKS:
+                    if name in process:
+                        process[name] = True
+                    else:
+                        spots[name] = None
+        return [name for name, used in process.items() if used] + list(spots)
 
     def runs(self, role: str | None = None) -> list[GlyphRun]:
         return [i for i in self.items if isinstance(i, GlyphRun) and (role is None or i.role == role)]

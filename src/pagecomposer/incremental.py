@@ -29,7 +29,7 @@ from pagecomposer.report import StoryQuality
 from pagecomposer.spec.model import IssueSpec, StoryElement
 
 CACHE_NAME = ".pagecomposer-cache.json"
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: a page outcome records its inks
 
 
 def page_groups(issue: IssueSpec) -> list[list[int]]:
@@ -128,15 +128,16 @@ class PageOutcome:
     quality: list[StoryQuality] = field(default_factory=list)  # stories that begin on this page
     overset: list[tuple[str, str, int]] = field(default_factory=list)  # (page, article, characters)
     reused: bool = False
+    inks: list[str] = field(default_factory=list)  # the plates the page prints: process inks, then spots
 
     def as_record(self) -> dict:
         return {"warnings": self.warnings, "quality": [asdict(q) for q in self.quality],
-                "overset": [list(item) for item in self.overset]}
+                "overset": [list(item) for item in self.overset], "inks": self.inks}
 
     @classmethod
     def from_record(cls, page_id: str, output: Path, record: dict) -> PageOutcome:
         return cls(page_id, output, list(record["warnings"]), [StoryQuality(**q) for q in record["quality"]],
-                   [tuple(item) for item in record["overset"]], reused=True)
+                   [tuple(item) for item in record["overset"]], reused=True, inks=list(record["inks"]))
 
 
 def file_stamp(path: Path) -> list | None:

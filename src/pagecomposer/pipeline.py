@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pagecomposer.atomic import remove_leftovers
-from pagecomposer.errors import PagecomposerError
+from pagecomposer.errors import PagecomposerError, SpecError
 from pagecomposer.incremental import BuildRecord, PageOutcome, file_hash, file_stamp, group_digest, page_groups
 from pagecomposer.report import StoryQuality, story_quality, write_json
 from pagecomposer.spec.load import load_issue, shown_path
@@ -75,9 +75,11 @@ def compose_issue(issue_path: Path) -> tuple[IssueSpec, list[PageResult]]:
     return issue, compose_issue_pages(issue, stories)
 
 
-def _preflight_limits(settings: PrintSettings, pdfx: str) -> list:
-    """What a preflight report depends on besides the file: ink limit, minimum ppi, PDF/X required."""
-    return [settings.ink_limit, settings.min_ppi, pdfx != "none"]
+def _preflight_limits(layout, pdfx: str) -> list:  # layout: spec.model.Layout
+    """What a preflight report depends on besides the file, in the order preflight() takes them:
+    ink limit, minimum ppi, PDF/X required, ink measuring square (mm), plates the page may use."""
+    settings = layout.print
+    return [settings.ink_limit, settings.min_ppi, pdfx != "none", settings.ink_area, layout.plates]
 
 
 def preflight_pages(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress=None) -> list:
@@ -87,7 +89,7 @@ def preflight_pages(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress=
 
     from pagecomposer.preflight import preflight as run_preflight
 
-    arguments = [(path, *_preflight_limits(settings, pdfx)) for path, settings in jobs]
+    arguments = [(path, *_preflight_limits(layout, pdfx)) for path, layout in jobs]
     workers = min(len(arguments), worker_count())
     if workers < 2:
         return [run_preflight(*job) for job in arguments]
@@ -177,6 +179,7 @@ def _compose_group(setting: _Setting, group: list[int], write: set[str]) -> tupl
     """Compose one group of pages and write those named in `write`; returns their outcomes (and the
     PageResults, if the caller keeps them)."""
     from pagecomposer.layout.page import compose_issue_pages
+    from pagecomposer.render.ads import prepare_ads
     from pagecomposer.render.marks import add_marks
     from pagecomposer.render.pdf import write_pdf
 
@@ -186,6 +189,11 @@ def _compose_group(setting: _Setting, group: list[int], write: set[str]) -> tupl
     for page in pages:
         if page.display.id not in write:
             continue
+        # Ads made printable for this PDF/X version, then the plates counted (before printer's
+        # marks: their registration colour is on every plate, not an ink of its own).
+        page.warnings += prepare_ads(page.display, page.grid.layout.print, setting.pdfx)
+        inks = page.display.inks()
+        check_plates(page.display.id, inks, page.grid.layout, page.spec.where)
         if setting.marks:
             font = next((run.font_path for run in page.display.runs()),
                         str(next(iter(page.grid.layout.fonts.values()))))  # a page of ads has no text of its own
@@ -196,9 +204,18 @@ def _compose_group(setting: _Setting, group: list[int], write: set[str]) -> tupl
         outcomes.append(PageOutcome(
             page.display.id, target, [str(w) for w in page.warnings],
             [story_quality(page.display.id, story.article, story.flow) for story in page.stories],
-            [(page.display.id, story.article, story.flow.overset_chars) for story in page.stories if story.overset]))
+            [(page.display.id, story.article, story.flow.overset_chars) for story in page.stories if story.overset],
+            inks=inks))
         kept.append(page)
     return outcomes, (kept if setting.keep_pages else [])
+
+
+def check_plates(page_id: str, inks: list[str], layout, where) -> None:
+    """A page may print on no more plates than the press has for it (the layout's `plates`)."""
+    if len(inks) > layout.plates:
+        raise SpecError(f"page {page_id} needs {len(inks)} plates ({', '.join(inks)}); its layout has {layout.plates}",
+                        where, "map an ad's spot ink to process (print: {spot_inks: process}), use fewer spot "
+                        "swatches on the page, or set print: {plates: N} if the press has more units")
 
 
 def _compose_in_worker(group: list[int], write: set[str]):
@@ -318,7 +335,7 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
     result = BuildResult(issue, pages, outputs, time.perf_counter() - started, outcomes)
     written = time.perf_counter()
     if preflight:
-        settings = {page.id: page.layout.print for page in issue.pages}
+        settings = {page.id: page.layout for page in issue.pages}  # _preflight_limits reads the Layout
         result.preflight = _preflight_with_record([(o.output, settings[o.id]) for o in outcomes], pdfx, progress,
                                                   record)
         record.save()
@@ -333,6 +350,7 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
                 "outputs": [str(o) for o in outputs], "seconds": round(result.seconds, 3),
                 "overset": [{"page": page, "article": article, "chars": chars}
                             for page, article, chars in result.overset_stories],
+                "inks": {o.id: o.inks for o in outcomes},
                 "preflight": [r.as_dict() for r in result.preflight]},
                result.quality, result.warnings)
     return result

@@ -99,7 +99,7 @@ def _place_fixed(page: PageSpec, result: PageResult, stories: dict[str, Story], 
         if isinstance(element, AdElement) and element.file is not None:
             display.items.append(picture(element.file, grid.area_rect(element.area), (0.0, 0.0, 1.0, 1.0),
                                          element.fit, layout, element.area.where, f"ad '{element.name}'",
-                                         result.warnings))
+                                         result.warnings, element.page))
         elif isinstance(element, AdElement):
             display.items += ad_items(element, grid, layout, fonts, result.warnings)
         elif isinstance(element, ImageElement):

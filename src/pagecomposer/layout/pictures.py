@@ -1,6 +1,8 @@
 """Photos and ad files on the page: where the picture lands, its caption, and whether it will print.
 
-The picture's visible part (after `crop`) is scaled to fit inside its frame (fit) or to cover it,
+A PDF (a delivered ad) is inspected first (ad_inspect.py): its page, boxes and rotation, and what
+it holds that the press may not take; what no setting allows is refused here. Its visible part,
+like a photo's (after `crop`), is scaled to fit inside its frame (fit) or to cover it,
 cut at the frame's edges (fill). Its effective resolution at that size is computed here, from
 the source's pixels, and reported when it is under the layout's minimum; an RGB picture is refused
 or marked for conversion through the press profile, as the layout says.
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 
 from pagecomposer.display import Picture
@@ -24,7 +27,11 @@ from pagecomposer.text.fonts import FontSet
 from pagecomposer.text.justify import set_paragraph
 from pagecomposer.text.shaping import shape
 
+if TYPE_CHECKING:
+    from pagecomposer.layout.ad_inspect import AdFacts
+
 RGB_MODES = {"RGB", "RGBA", "P", "LA", "RGBX"}
+GREY_MODES = {"1", "L", "I;16", "I", "F"}  # placed as grey: the black plate only
 # A photo for a broadsheet page is at most a few tens of megapixels; a file claiming far more is a
 # decompression bomb or a mistake, refused before it is decoded.
 MAX_PIXELS = 150_000_000
@@ -43,23 +50,32 @@ def pillow():
 @dataclass(frozen=True)
 class SourceInfo:
     kind: str  # raster | pdf
-    width: float  # pixels (raster) or points (pdf)
+    width: float  # pixels (raster) or points (pdf, as a viewer shows the page: after /Rotate)
     height: float
     mode: str = ""  # PIL mode of a raster
+    ad: AdFacts | None = None  # what the PDF's page holds (ad_inspect.py)
+
+
+def source_info(path: Path, page: int | None = 1) -> SourceInfo:
+    """The picture's size and kind; a PDF's page `page` inspected (None: the PDF must have only one).
+    Cached by the file's size and time, so an ad replaced under the same name (--watch) is read again."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise SpecError(f"cannot read the picture {path.name}: {exc.strerror or exc}") from None
+    return _source_info(path, page, stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=64)
-def source_info(path: Path) -> SourceInfo:
+def _source_info(path: Path, page: int | None, size: int, mtime_ns: int) -> SourceInfo:
     if path.suffix.lower() == ".pdf":
-        import pikepdf
+        from pagecomposer.layout.ad_inspect import AdFileError, inspect_pdf  # pikepdf: only for a page with a PDF
 
         try:
-            with pikepdf.open(path) as pdf:
-                page = pdf.pages[0]
-                box = [float(v) for v in (page.obj.get("/TrimBox") or page.mediabox)]
-        except (pikepdf.PdfError, IndexError) as exc:
-            raise SpecError(f"cannot read the PDF ad {path.name}: {exc}") from None
-        return SourceInfo("pdf", box[2] - box[0], box[3] - box[1])
+            facts = inspect_pdf(path, page)
+        except AdFileError as exc:
+            raise SpecError(str(exc), None, exc.hint) from None
+        return SourceInfo("pdf", *facts.size, ad=facts)
     Image = pillow()
     try:
         with Image.open(path) as image:
@@ -82,12 +98,18 @@ def placement(frame: Rect, info: SourceInfo, crop: tuple[float, float, float, fl
 
 
 def picture(path: Path, frame: Rect, crop, fit: str, layout: Layout, where: SourceLocation | None,
-            what: str, warnings: list[Warning]) -> Picture:
+            what: str, warnings: list[Warning], page: int | None = None) -> Picture:
     try:
-        info = source_info(path)
+        info = source_info(path, page)
     except SpecError as exc:  # name the element that places the file, not just the file
-        raise SpecError(exc.message, where, "replace the file with a readable PDF, JPEG, PNG or TIFF") from None
+        raise SpecError(exc.message, where, exc.hint or "replace the file with a readable PDF, JPEG, PNG or TIFF") from None
     placed = placement(frame, info, crop, fit)
+    if info.ad is not None:
+        refuse_ad(info.ad, layout, where, what)
+        return Picture(path=str(path), kind="pdf", frame=(frame.x, frame.y, frame.width, frame.height),
+                       placed=(placed.x, placed.y, placed.width, placed.height), crop=crop, page=info.ad.page,
+                       rotate=info.ad.rotate, box=info.ad.visible, inks=info.ad.inks, ad=info.ad, label=what,
+                       where=where)
     convert = None
     if info.kind == "raster":
         settings = layout.print
@@ -100,8 +122,30 @@ def picture(path: Path, frame: Rect, crop, fit: str, layout: Layout, where: Sour
                 raise SpecError(f"{what} {path.name} is RGB ({info.mode}); this layout refuses RGB pictures", where,
                                 "convert it to CMYK for the press, or set print: {rgb_images: convert, icc_profile: …}")
             convert = str(settings.icc_profile)
+    inks = ("Black",) if info.mode in GREY_MODES else ("Cyan", "Magenta", "Yellow", "Black")
     return Picture(path=str(path), kind=info.kind, frame=(frame.x, frame.y, frame.width, frame.height),
-                   placed=(placed.x, placed.y, placed.width, placed.height), crop=crop, convert_rgb=convert)
+                   placed=(placed.x, placed.y, placed.width, placed.height), crop=crop, convert_rgb=convert, inks=inks)
+
+
+ASK_FOR_X1A = "ask the advertiser for a PDF/X-1a file"
+
+
+def refuse_ad(ad: AdFacts, layout: Layout, where: SourceLocation | None, what: str) -> None:
+    """What no setting lets through (fonts not embedded), and what this layout says to refuse
+    rather than fix (colour, spot inks). Transparency is decided when the page is written: it
+    depends on the PDF/X version (render/ads.py)."""
+    name = Path(ad.path).name
+    settings = layout.print
+    if ad.unembedded_fonts:
+        raise SpecError(f"{what} {name}: font {ad.unembedded_fonts[0]} is not embedded"
+                        + (f" (and {len(ad.unembedded_fonts) - 1} more)" if len(ad.unembedded_fonts) > 1 else ""),
+                        where, f"{ASK_FOR_X1A}: every font embedded")
+    if ad.colour and settings.ad_colour == "refuse":
+        raise SpecError(f"{what} {name} has colour the press cannot print as it is: {ad.colour[0]}", where,
+                        f"{ASK_FOR_X1A} (CMYK only), or set print: {{ad_colour: convert}}")
+    if ad.spots and settings.spot_inks == "refuse":
+        raise SpecError(f"{what} {name} uses spot ink {', '.join(ad.spots)}", where,
+                        f"{ASK_FOR_X1A} in CMYK, or set print: {{spot_inks: process}} (or keep, with the plates)")
 
 
 def image_items(element, grid: PageGrid, layout: Layout, fonts: FontSet, warnings: list[Warning]) -> list:
@@ -121,5 +165,6 @@ def image_items(element, grid: PageGrid, layout: Layout, fonts: FontSet, warning
             items += line_items(line, rect.x, em_top + face.ascent * style.size, fonts, layout.swatches, "caption")
         caption_top = last_em_top - (count - 1) * pitch
         frame = Rect(rect.x, rect.y, rect.width, caption_top - layout.grid.line_gap - rect.y)
-    items.insert(0, picture(element.file, frame, element.crop, element.fit, layout, element.where, "image", warnings))
+    items.insert(0, picture(element.file, frame, element.crop, element.fit, layout, element.where, "image", warnings,
+                            element.page))
     return items

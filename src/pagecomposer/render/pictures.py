@@ -6,6 +6,7 @@ XObject drawn into the frame, so its vectors, fonts and colours reach the plate 
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,32 @@ def load_raster(path: str, crop: tuple[float, float, float, float], convert_rgb:
     return image
 
 
+def upright(box: tuple[float, float, float, float], rotate: int) -> tuple[float, ...]:
+    """The matrix (a b c d e f) taking the page's own space to the page as a viewer shows it (turned
+    clockwise by /Rotate), with the visible box's lower-left corner at the origin."""
+    x0, y0, x1, y1 = box
+    return {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1),
+            270: (0, 1, -1, 0, y1, -x0)}[rotate]
+
+
+def concat(first: tuple[float, ...], then: tuple[float, ...]) -> tuple[float, ...]:
+    """The PDF matrix applying `first`, then `then` (row vectors, as `cm` composes)."""
+    a, b, c, d, e, f = first
+    A, B, C, D, E, F = then
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _source_page(pic: Picture):
+    """The Pdf holding the picture's page, and the page: the prepared copy if the ad was fixed."""
+    if pic.prepared:
+        from pagecomposer.render.ads import prepared_pdf
+
+        source = pikepdf.open(io.BytesIO(prepared_pdf(pic.path, *pic.prepared)))
+        return source, source.pages[0]
+    source = pikepdf.open(pic.path)
+    return source, source.pages[pic.page - 1]
+
+
 def place_pdf_pictures(path: Path, pictures: list[Picture], trim_height: float, origin: float) -> None:
     """Draw each PDF picture into its frame on the (single) page of the file at path; `origin` is the
     distance from the MediaBox edge to the trim (bleed plus any slug)."""
@@ -54,22 +81,28 @@ def place_pdf_pictures(path: Path, pictures: list[Picture], trim_height: float, 
         page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
         page.contents_add(pdf.make_stream(b"Q\n"), prepend=False)
         for number, pic in enumerate(pictures):
-            with pikepdf.open(pic.path) as source:
-                source_page = source.pages[0]
-                box = [float(v) for v in (source_page.obj.get("/TrimBox") or source_page.mediabox)]
-                form = source_page.as_form_xobject()
-                form.BBox = pikepdf.Array(box)
+            source, source_page = _source_page(pic)
+            with source:
+                # The page's own space; its /Rotate is applied by the matrix below, not by the form.
+                form = source_page.as_form_xobject(handle_transformations=False)
+                form.BBox = pikepdf.Array(pic.box)
+                if "/Group" in source_page.obj and "/Group" not in form:
+                    # Only a page allowed live transparency (PDF/X-4) gets here with a group: keep it,
+                    # it says how the ad's transparency composites. Under X-1a it was flattened away.
+                    form.Group = source_page.obj.Group
                 form = pdf.copy_foreign(form)
             name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/PCAd{number}"))  # fixed: reproducible
-            x0, y0, x1, y1 = box
+            x0, y0, x1, y1 = pic.box
+            width, height = (y1 - y0, x1 - x0) if pic.rotate in (90, 270) else (x1 - x0, y1 - y0)
             crop = pic.crop
-            vx0, vx1 = x0 + crop[0] * (x1 - x0), x0 + crop[2] * (x1 - x0)
-            vy1, vy0 = y1 - crop[1] * (y1 - y0), y1 - crop[3] * (y1 - y0)  # PDF y grows upwards
+            vx0, vx1 = crop[0] * width, crop[2] * width  # the visible part, as the viewer shows the page
+            vy1, vy0 = height - crop[1] * height, height - crop[3] * height  # PDF y grows upwards
             px, py, pw, ph = pic.placed
             left, bottom = bleed + px, bleed + trim_height - py - ph
             sx, sy = pw / (vx1 - vx0), ph / (vy1 - vy0)
             fx, fy, fw, fh = pic.frame
             clip = f"{bleed + fx:.4f} {bleed + trim_height - fy - fh:.4f} {fw:.4f} {fh:.4f} re W n"
-            matrix = f"{sx:.6f} 0 0 {sy:.6f} {left - vx0 * sx:.4f} {bottom - vy0 * sy:.4f} cm"
-            page.contents_add(pdf.make_stream(f"q {clip} {matrix} {name} Do Q\n".encode()), prepend=False)
+            matrix = concat(upright(pic.box, pic.rotate), (sx, 0, 0, sy, left - vx0 * sx, bottom - vy0 * sy))
+            cm = " ".join(f"{v:.6f}" if i < 4 else f"{v:.4f}" for i, v in enumerate(matrix)) + " cm"
+            page.contents_add(pdf.make_stream(f"q {clip} {cm} {name} Do Q\n".encode()), prepend=False)
         pdf.save(path, deterministic_id=True)

@@ -482,7 +482,7 @@ class _IssueLoader:
 
     def _ad(self, node: Node, layout: Layout) -> AdElement:
         a = r.MapReader(node, "ad", ["type", "name", *AREA_KEYS, "background", "border", "border_width", "text",
-                                     "file", "fit"])
+                                     "file", "fit", "page"])
 
         def ad_line(n: Node) -> AdLine:
             t = r.MapReader(n, "ad text line", ["text", "style", "color"], required=["text", "style"])
@@ -494,7 +494,8 @@ class _IssueLoader:
                          border=a.get("border", _swatch(layout), None),
                          border_width=a.get("border_width", r.length(0, 20), 0.5),
                          text=tuple(a.get("text", r.list_of(ad_line), [])),
-                         file=a.get("file", self._picture_file, None), fit=a.get("fit", r.choice(FITS), "fit"))
+                         file=a.get("file", self._picture_file, None), fit=a.get("fit", r.choice(FITS), "fit"),
+                         page=a.get("page", r.integer(1, 100_000), None), where=node.where)
 
     def _picture_file(self, node: Node) -> Path:
         name = r.text(node)
@@ -508,7 +509,8 @@ class _IssueLoader:
         return path
 
     def _image(self, node: Node, layout: Layout) -> ImageElement:
-        m = r.MapReader(node, "image", ["type", *AREA_KEYS, "file", "fit", "crop", "caption", "caption_lines"],
+        m = r.MapReader(node, "image", ["type", *AREA_KEYS, "file", "fit", "crop", "caption", "caption_lines",
+                                           "page"],
                         required=["file"])
         crop = (0.0, 0.0, 1.0, 1.0)
         if m.has("crop"):
@@ -520,7 +522,8 @@ class _IssueLoader:
         return ImageElement(area=_area(node, m, layout), file=m.get("file", self._picture_file),
                             fit=m.get("fit", r.choice(FITS), "fill"), crop=crop,
                             caption=m.get("caption", r.text, ""),
-                            caption_lines=m.get("caption_lines", r.integer(0, 10), 0), where=node.where)
+                            caption_lines=m.get("caption_lines", r.integer(0, 10), 0), where=node.where,
+                            page=m.get("page", r.integer(1, 100_000), None))
 
     def _headline(self, node: Node, layout: Layout) -> HeadlineElement:
         h = r.MapReader(node, "headline", ["type", "article", *AREA_KEYS, "headline_lines", "kicker_box",

@@ -161,6 +161,8 @@ class AdElement:
     text: tuple[AdLine, ...]
     file: Path | None = None  # an ad delivered as a file (PDF/X, JPEG, PNG, TIFF): placed as it is
     fit: str = "fit"
+    page: int | None = None  # which page of a PDF file (1-based); None: the file must have one page
+    where: SourceLocation | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ class ImageElement:
     caption: str
     caption_lines: int
     where: SourceLocation | None = None
+    page: int | None = None  # which page of a PDF file (1-based); None: the file must have one page
 
 
 @dataclass(frozen=True)
