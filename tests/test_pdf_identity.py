@@ -139,13 +139,13 @@ def test_output_condition_that_contradicts_the_profile_is_an_error(tmp_path):
     shutil.copy(GS_CMYK, tmp_path / "layouts" / "press.icc")
     line = _line_of(tmp_path / "layouts" / "broadsheet.yaml", "output_condition: IFRA26")
     result = run_build(issue, tmp_path / "out")
-    assert_clean_failure(result, tmp_path / "out", f"broadsheet.yaml:{line}:", "IFRA26", "CGATS TR 001")
+    assert_clean_failure(result, tmp_path / "out", f"broadsheet.yaml:{line}:", "IFRA26", "Artifex CMYK SWOP Profile")
 
 
 def test_unregistered_condition_needs_its_profile_and_an_rgb_profile_is_refused(tmp_path):
     issue = _layout_copy(tmp_path, lambda t: t + "print:\n  output_condition: Our press 2024\n")
     result = run_build(issue, tmp_path / "out")
-    assert_clean_failure(result, tmp_path / "out", "not a registered characterization", "icc_profile")
+    assert_clean_failure(result, tmp_path / "out", "not in the ICC Characterization Data Registry", "icc_profile")
     if GS_RGB.is_file():
         text = (tmp_path / "layouts" / "broadsheet.yaml").read_text(encoding="utf-8")
         (tmp_path / "layouts" / "broadsheet.yaml").write_text(

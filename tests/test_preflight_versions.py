@@ -42,7 +42,7 @@ def embed_profile(pdf, identifier: str = "IFRA26", registry: str | None = "http:
 
 def as_x4(pdf, xmp: bool = True) -> None:
     relabel(pdf, "PDF/X-4")
-    embed_profile(pdf, "FOGRA39")  # any registered condition; the warning about the profile is not an error
+    embed_profile(pdf, "CGATS TR 001")  # the condition the embedded profile (Artifex SWOP) is for
     if xmp:
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             with warnings.catch_warnings():  # Trapped and GTS_PDFXVersion are set in XMP below
@@ -142,10 +142,10 @@ def test_registered_condition_needs_the_registry_name(good_pdf, tmp_path):
 
 
 @needs_profile
-def test_profile_naming_another_condition_is_a_warning(good_pdf, tmp_path):
+def test_profile_naming_another_condition_is_an_error(good_pdf, tmp_path):
     report = preflight(broken(good_pdf, tmp_path, lambda pdf: embed_profile(pdf, "IFRA26")))
     match = [f for f in report.findings if f.check == "output-profile-match"]
-    assert match and not match[0].ok and match[0].severity == "warning"
+    assert match and not match[0].ok and match[0].severity == "error" and not report.passed
     assert "IFRA26" in match[0].message and "SWOP" in match[0].message
 
 

@@ -10,90 +10,13 @@ output (device class 'prtr') profile of a CMYK colour space (data colour space '
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Name
 
+from pagecomposer.icc import REGISTRY_URL, families_named_by, read_header, registered
 from pagecomposer.preflight.identify import Rules
-
-REGISTRY_URL = "http://www.color.org"
-
-
-@dataclass(frozen=True)
-class Characterization:
-    identifier: str  # as registered
-    description: str
-    family: str  # characterizations that are the same printing condition share a family
-    profile_names: str  # regex matching descriptions of ICC profiles made for it
-
-
-# From the ICC Characterization Data Registry (color.org/chardata/registry), the conditions a
-# newspaper or commercial plant names: offset (ISO 12647-2), newsprint coldset (ISO 12647-3),
-# US (CGATS) and Japanese conditions.
-REGISTRY = [
-    Characterization("FOGRA27", "ISO 12647-2:2004 offset, paper types 1/2 (ISO Coated)", "FOGRA27",
-                     r"iso\s*coated(?!\s*v2)|fogra\s*27"),
-    Characterization("FOGRA28", "ISO 12647-2:2004 heatset web, paper type 3 (ISO Web Coated)", "FOGRA28",
-                     r"iso\s*web\s*coated|fogra\s*28"),
-    Characterization("FOGRA29", "ISO 12647-2:2004 offset, paper type 4 (ISO Uncoated)", "FOGRA29",
-                     r"iso\s*uncoated(?!\s*yellowish)|fogra\s*29"),
-    Characterization("FOGRA30", "ISO 12647-2:2004 offset, paper type 5 (ISO Uncoated Yellowish)", "FOGRA30",
-                     r"uncoated\s*yellowish|fogra\s*30"),
-    Characterization("FOGRA39", "ISO 12647-2:2004/Amd 1 offset, paper types 1/2 (ISO Coated v2)", "FOGRA39",
-                     r"coated\s*v2|fogra\s*39"),
-    Characterization("FOGRA40", "ISO 12647-2:2004/Amd 1 web offset, SC paper", "FOGRA40",
-                     r"\bsc\s*paper|fogra\s*40"),
-    Characterization("FOGRA45", "ISO 12647-2:2004/Amd 1 web offset, LWC improved", "FOGRA45",
-                     r"lwc\s*improved|fogra\s*45"),
-    Characterization("FOGRA46", "ISO 12647-2:2004/Amd 1 web offset, LWC standard", "FOGRA46",
-                     r"lwc\s*standard|fogra\s*46"),
-    Characterization("FOGRA47", "ISO 12647-2:2004/Amd 1 offset, uncoated white (PSO Uncoated)", "FOGRA47",
-                     r"pso\s*uncoated\s*iso|fogra\s*47"),
-    Characterization("FOGRA51", "ISO 12647-2:2013 offset, PS1 premium coated (PSO Coated v3)", "FOGRA51",
-                     r"pso\s*coated\s*v3|fogra\s*51"),
-    Characterization("FOGRA52", "ISO 12647-2:2013 offset, PS5 wood-free uncoated (PSO Uncoated v3)", "FOGRA52",
-                     r"pso\s*uncoated\s*v3|fogra\s*52"),
-    Characterization("IFRA26", "ISO 12647-3:2004 coldset offset on standard newsprint", "IFRA26",
-                     r"news\s*paper\s*26|ifra\s*26"),
-    Characterization("IFRA30", "ISO 12647-3:2004 coldset offset on improved newsprint", "IFRA30",
-                     r"news\s*paper\s*30|ifra\s*30"),
-    Characterization("CGATS TR 001", "SWOP: US publication web offset, grade 5", "SWOP",
-                     r"swop|tr\s*0*01\b"),
-    Characterization("CGATS TR 002", "SNAP: US coldset newsprint", "SNAP", r"\bsnap\b|tr\s*0*02\b"),
-    Characterization("CGATS TR 003", "US web offset, grade 5 paper", "SWOP", r"tr\s*0*03\b"),
-    Characterization("CGATS TR 005", "US sheetfed offset, grade 1 paper", "TR005", r"tr\s*0*05\b"),
-    Characterization("CGATS TR 006", "GRACoL 2006 coated #1 (sheetfed offset)", "GRACOL",
-                     r"gracol|tr\s*0*06\b"),
-    Characterization("SWOP2006_Coated3", "SWOP 2006 coated #3", "SWOP", r"swop"),
-    Characterization("SWOP2006_Coated5", "SWOP 2006 coated #5", "SWOP", r"swop"),
-    Characterization("GRACoL2006_Coated1", "GRACoL 2006 coated #1", "GRACOL", r"gracol"),
-    Characterization("CGATS21-2-CRPC5", "CGATS 21-2 CRPC5 (SWOP 2013)", "SWOP", r"swop|crpc\s*5"),
-    Characterization("CGATS21-2-CRPC6", "CGATS 21-2 CRPC6 (GRACoL 2013)", "GRACOL", r"gracol|crpc\s*6"),
-    Characterization("JC200103", "Japan Color 2001 Coated", "JC2001C", r"japan\s*color\s*2001\s*coated"),
-    Characterization("JC200104", "Japan Color 2001 Uncoated", "JC2001U", r"japan\s*color\s*2001\s*uncoated"),
-    Characterization("JCN2002", "Japan Color 2002 Newspaper", "JCN2002", r"japan\s*color\s*2002\s*newspaper"),
-    Characterization("JCW2003", "Japan Web Coated (Ad)", "JCW2003", r"japan\s*web\s*coated"),
-    Characterization("JC2011", "Japan Color 2011 Coated", "JC2011", r"japan\s*color\s*2011"),
-]
-
-
-def _normalised(identifier: str) -> str:
-    return re.sub(r"[\s_\-]", "", identifier).upper()
-
-
-BY_IDENTIFIER = {_normalised(c.identifier): c for c in REGISTRY}
-
-
-def registered(identifier: str) -> Characterization | None:
-    return BY_IDENTIFIER.get(_normalised(identifier))
-
-
-def families_named_by(description: str) -> set[str]:
-    text = description.lower()
-    return {c.family for c in REGISTRY if re.search(c.profile_names, text)}
 
 
 @dataclass(frozen=True)
@@ -105,18 +28,8 @@ class Profile:
 
 
 def read_profile(stream: pikepdf.Stream) -> Profile:
-    data = stream.read_bytes()
-    if len(data) < 128 or data[36:40] != b"acsp":
-        raise ValueError("not an ICC profile (no 'acsp' signature)")
-    description = ""
-    try:
-        from PIL import ImageCms
-
-        description = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile.profile_description or ""
-    except Exception:  # noqa: BLE001 - the header is what the rules need; the name is for messages
-        description = ""
-    return Profile(data[12:16].decode("latin-1"), data[16:20].decode("latin-1").strip(),
-                   int(stream.get(Name.N, 0)), description.strip())
+    header = read_header(stream.read_bytes())
+    return Profile(header.device_class, header.colour_space, int(stream.get(Name.N, 0)), header.description)
 
 
 def check_output_intent(pdf: pikepdf.Pdf, report, rules: Rules) -> None:
@@ -175,7 +88,7 @@ def check_output_intent(pdf: pikepdf.Pdf, report, rules: Rules) -> None:
         if others and known.family not in others:
             report.add("output-profile-match", False, f"the OutputIntent names {identifier} ({known.description}) "
                        f"but its embedded profile{named} is for another condition: the plant separates for "
-                       "one of them; embed the matching profile or name the right condition", None, "warning")
+                       "one of them; embed the matching profile or name the right condition")
     else:
         report.add("output-profile", True, f"{identifier}: own output condition (not in the ICC registry), "
                    f"characterized by the embedded CMYK output profile{named}")

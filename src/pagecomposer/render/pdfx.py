@@ -24,7 +24,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from pagecomposer import __version__
 from pagecomposer.errors import PagecomposerError
-from pagecomposer.icc import REGISTERED, REGISTRY
+from pagecomposer.icc import REGISTRY_URL, registered
 from pagecomposer.render.subsets import retag_subsets
 
 PDFX_VERSIONS = ("1a", "4", "none")
@@ -42,7 +42,7 @@ class OutputIntent:
 
     @property
     def registered(self) -> bool:
-        return self.condition in REGISTERED
+        return registered(self.condition) is not None
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _set_output_intent(pdf: pikepdf.Pdf, intent: OutputIntent) -> None:
                        OutputConditionIdentifier=String(intent.condition), OutputCondition=String(intent.info),
                        Info=String(intent.info))
     if intent.registered:
-        entry[Name.RegistryName] = String(REGISTRY)
+        entry[Name.RegistryName] = String(REGISTRY_URL)
     if intent.profile is not None:
         entry[Name.DestOutputProfile] = pdf.make_stream(intent.profile.read_bytes(), N=4)
     pdf.Root[Name.OutputIntents] = Array([pdf.make_indirect(entry)])

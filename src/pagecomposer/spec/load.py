@@ -9,7 +9,7 @@ from pathlib import Path
 from pagecomposer import resources
 from pagecomposer.display import Ink
 from pagecomposer.errors import SpecError
-from pagecomposer.icc import REGISTERED, REGISTERED_INFO, ProfileError, characterization_of, read_profile
+from pagecomposer.icc import ProfileError, families_named_by, read_profile, registered
 from pagecomposer.spec import reader as r
 from pagecomposer.units import PT_PER_MM
 from pagecomposer.spec.model import (
@@ -121,7 +121,7 @@ def _read_print(node: Node | None, layout_path: Path) -> PrintSettings:
 def _resolve_output_condition(settings: PrintSettings, p: r.MapReader) -> PrintSettings:
     """The OutputIntent's identifier and info agree with the profile embedded: taken from the
     profile's description when the layout names none, an error when the two name different
-    registered conditions."""
+    printing conditions (the plant would proof to one and plate to the other)."""
     condition, info = settings.output_condition, settings.output_condition_info
     if settings.icc_profile is not None:
         try:
@@ -130,22 +130,24 @@ def _resolve_output_condition(settings: PrintSettings, p: r.MapReader) -> PrintS
             raise SpecError(f"ICC profile '{settings.icc_profile.name}' is {exc}", p.node_of("icc_profile").where,
                             "give the press's CMYK output profile (e.g. ISOnewspaper26v4.icc)") from None
         if settings.output_condition_set:
-            named = characterization_of(condition)
-            if named and profile.registered_as and named != profile.registered_as:
-                raise SpecError(f"output_condition '{condition}' is {named}, but the ICC profile "
-                                f"'{settings.icc_profile.name}' ('{profile.description}') characterizes "
-                                f"{profile.registered_as}", p.node_of("output_condition").where,
+            named, described = registered(condition), families_named_by(profile.description)
+            if named and described and named.family not in described:
+                raise SpecError(f"output_condition '{condition}' ({named.description}) is not what the ICC profile "
+                                f"'{settings.icc_profile.name}' characterizes ('{profile.description}')",
+                                p.node_of("output_condition").where,
                                 "name the condition the profile was made for, or embed that condition's profile")
         else:
-            condition = profile.registered_as or "Custom"
+            condition = profile.registered_as.identifier if profile.registered_as else "Custom"
         if not p.has("output_condition_info"):
             info = profile.description
-    elif settings.output_condition_set and condition not in REGISTERED:
-        raise SpecError(f"output_condition '{condition}' is not a registered characterization "
-                        f"({', '.join(REGISTERED)}), so its ICC profile must be embedded",
-                        p.node_of("output_condition").where, "add icc_profile: <the press's profile>.icc")
-    elif settings.output_condition_set and not p.has("output_condition_info"):
-        info = REGISTERED_INFO.get(condition, condition)
+    elif settings.output_condition_set:
+        named = registered(condition)
+        if named is None:
+            raise SpecError(f"output_condition '{condition}' is not in the ICC Characterization Data Registry, "
+                            "so its ICC profile must be embedded", p.node_of("output_condition").where,
+                            "add icc_profile: <the press's profile>.icc, or name a registered condition such as IFRA26")
+        if not p.has("output_condition_info"):
+            info = named.description
     return replace(settings, output_condition=condition, output_condition_info=info)
 
 
