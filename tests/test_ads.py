@@ -505,3 +505,13 @@ def test_cli_exit_status_for_a_refused_ad_is_2_not_70(tmp_path, clean):
                              str(ad_issue(tmp_path / "issue", ad)), "-o", str(tmp_path / "out")],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("make, message", [(with_second_page, "two.pdf has 2 pages"),
+                                           (with_helvetica, "font Helvetica is not embedded")])
+def test_check_refuses_an_ad_as_build_does(tmp_path, clean, make, message):
+    ad = edited(clean, tmp_path / "two.pdf", make)
+    issue = ad_issue(tmp_path / "issue", ad)
+    result = subprocess.run([sys.executable, "-m", "pagecomposer", "check", str(issue)], capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"issue.yaml:{AD_LINE}:" in result.stderr and message in result.stderr, result.stderr

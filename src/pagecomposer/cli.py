@@ -318,7 +318,8 @@ def fit(issue: Path, as_json: bool) -> None:
 def check(issue: Path) -> None:
     """Check ISSUE, its layouts, articles, fonts and pictures without composing or writing anything."""
     from pagecomposer.pipeline import load_stories
-    from pagecomposer.layout.pictures import source_info
+    from pagecomposer.errors import SpecError
+    from pagecomposer.layout.pictures import refuse_ad, source_info
     from pagecomposer.spec.load import load_issue
     from pagecomposer.text.fonts import load_face
 
@@ -329,10 +330,20 @@ def check(issue: Path) -> None:
         fonts = {path for page in spec.pages for path in page.layout.fonts.values()}
         for path in sorted(fonts):
             load_face(path)
-        pictures = {element.file for page in spec.pages for element in page.elements
-                    if getattr(element, "file", None) is not None}
-        for path in sorted(pictures):
-            source_info(path)
+        # Each picture as the page places it: the ad's chosen page, refused as build would refuse it.
+        pictures = set()
+        for page in spec.pages:
+            for element in page.elements:
+                if getattr(element, "file", None) is None:
+                    continue
+                pictures.add(element.file)
+                where = getattr(element, "where", None) or element.area.where
+                try:
+                    info = source_info(element.file, getattr(element, "page", None))
+                except SpecError as exc:
+                    raise SpecError(exc.message, where, exc.hint) from None
+                if info.ad is not None:
+                    refuse_ad(info.ad, page.layout, where, f"ad '{getattr(element, 'name', element.file.name)}'")
     except Exception as exc:  # noqa: BLE001
         console.fail(exc)
     console.out(f"{issue}: ok — {len(spec.pages)} page(s), {len(stories)} article(s), {len(fonts)} font(s), "
