@@ -304,6 +304,25 @@ def test_rgb_is_converted_to_cmyk(tmp_path, clean):
     assert result.preflight[0].passed, result.preflight[0].table()
 
 
+def with_icc_cmyk(pdf, page):  # a fill in ICC-based CMYK: printable, but not admitted by PDF/X-1a
+    profile = pdf.make_stream(GS_CMYK.read_bytes(), N=4)
+    page.add_resource(Array([Name.ICCBased, profile]), Name.ColorSpace, Name("/CSicc"))
+    page.contents_add(pdf.make_stream(b"q /CSicc cs 0 0.5 1 0 scn 420 20 160 80 re f Q\n"))
+
+
+@needs_gs
+def test_icc_based_cmyk_is_made_device_cmyk_under_x1a_only(tmp_path, clean):
+    if not GS_CMYK.is_file():
+        pytest.skip("needs Ghostscript's CMYK profile")
+    ad = edited(clean, tmp_path / "icc.pdf", with_icc_cmyk)
+    result = build(ad_issue(tmp_path / "issue", ad), tmp_path / "out", preflight=True)
+    assert any("ICC-based CMYK" in w and "icc.pdf" in w and "converted to device CMYK" in w for w in result.warnings)
+    assert "/ICCBased" not in device_spaces(result.outputs[0])
+    assert result.preflight[0].passed, result.preflight[0].table()
+    refused = run_build(ad_issue(tmp_path / "refuse", ad, "print:\n  ad_colour: refuse\n"), tmp_path / "out-r")
+    assert_clean_failure(refused, tmp_path / "out-r", f"issue.yaml:{AD_LINE}:", "icc.pdf", "ICC-based CMYK")
+
+
 def test_rgb_refused_when_the_layout_says_so(tmp_path, clean):
     ad = edited(clean, tmp_path / "rgb.pdf", with_rgb)
     issue = ad_issue(tmp_path / "issue", ad, "print:\n  ad_colour: refuse\n")

@@ -52,6 +52,9 @@ class AdFacts:
     spots: tuple[str, ...] = ()  # spot inks, as the file names them
     process: tuple[str, ...] = ()  # the process plates the ad inks, of PROCESS
     unembedded_fonts: tuple[str, ...] = ()
+    # Calibrated CMYK or grey (ICCBased with 4 or 1 components, CalGray): printable, but PDF/X-1a
+    # admits device colour only, so under X-1a these are converted like RGB (render/ads.py).
+    calibrated: tuple[str, ...] = ()
 
     @property
     def size(self) -> tuple[float, float]:
@@ -108,7 +111,8 @@ def _inspect(pdf: pikepdf.Pdf, path: Path, page: int | None) -> AdFacts:
     walk = _Walk()
     walk.page(obj)
     return AdFacts(str(path), page, count, rotate, boxes, visible, tuple(walk.transparency), tuple(walk.colour),
-                   tuple(walk.spots), tuple(p for p in PROCESS if p in walk.process), tuple(walk.unembedded))
+                   tuple(walk.spots), tuple(p for p in PROCESS if p in walk.process), tuple(walk.unembedded),
+                   tuple(walk.calibrated))
 
 
 def _inherited(obj: Dictionary, key: str):
@@ -199,6 +203,7 @@ class _Walk:
     spots: list[str] = field(default_factory=list)
     process: set[str] = field(default_factory=set)
     unembedded: list[str] = field(default_factory=list)
+    calibrated: list[str] = field(default_factory=list)
     seen: set = field(default_factory=set)
 
     def _first_visit(self, obj) -> bool:
@@ -281,8 +286,13 @@ class _Walk:
                 self._note(self.colour, f"ICC-based RGB ({what})")
             elif components == 4:
                 self.process.update(PROCESS)
+                self._note(self.calibrated, f"ICC-based CMYK ({what})")
             elif components == 1:
                 self.process.add("Black")
+                self._note(self.calibrated, f"ICC-based grey ({what})")
+        elif family == "/CalGray":
+            self.process.add("Black")
+            self._note(self.calibrated, f"CalGray ({what})")
         elif family == "/Indexed" and len(space) > 1:
             self.colour_space(space[1], f"the base of indexed {what}")
         elif family == "/Pattern" and len(space) > 1:

@@ -67,6 +67,11 @@ def fixes_for(pic: Picture, settings: PrintSettings, pdfx: str) -> tuple[str, ..
         fixes.append("flatten")
     if ad.colour:  # ad_colour: refuse stopped the build when the page was laid out
         fixes.append("cmyk")
+    elif ad.calibrated and pdfx == "1a":  # X-1a admits device colour only
+        if settings.ad_colour == "refuse":
+            raise SpecError(f"{pic.label} {name} has colour PDF/X-1a does not admit: {ad.calibrated[0]}", pic.where,
+                            f"{ASK_FOR_X1A} (device CMYK), or set print: {{ad_colour: convert}}")
+        fixes.append("cmyk")
     if ad.spots and settings.spot_inks == "process":
         fixes.append("process")
     return tuple(fixes)
@@ -182,6 +187,8 @@ def _left_over(before: AdFacts, after: AdFacts, fixes: tuple[str, ...], pdfx: st
         return "live transparency: " + after.transparency[0]
     if after.colour:
         return after.colour[0]
+    if pdfx == "1a" and after.calibrated:
+        return after.calibrated[0]
     if "process" in fixes and after.spots:
         return "spot ink " + after.spots[0]
     if after.unembedded_fonts:
@@ -208,7 +215,8 @@ def _fix_warnings(before: Picture, after: Picture, fixes: tuple[str, ...], profi
         # gs 10.00's pdfwrite took the profile but gave the same values with two different ones:
         # the warning does not claim the press profile was used.
         given = f", given {Path(profile).name} as output profile" if profile else ""
-        said.append((f"{before.label} {name}: {'; '.join(ad.colour[:3])} converted to CMYK by Ghostscript{given}",
+        said.append((f"{before.label} {name}: {'; '.join((ad.colour or ad.calibrated)[:3])} converted to device "
+                     f"CMYK by Ghostscript{given}",
                      f"{ASK_FOR_X1A} for colour the advertiser approved, or set print: {{ad_colour: refuse}}"))
     if "process" in fixes:
         said.append((f"{before.label} {name}: spot ink {', '.join(ad.spots)} mapped to process (CMYK, through the "
