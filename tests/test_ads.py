@@ -295,7 +295,7 @@ def test_a_transparency_group_counts_and_pdfx4_keeps_it_live(tmp_path, clean):
 def test_rgb_is_converted_to_cmyk(tmp_path, clean):
     ad = edited(clean, tmp_path / "rgb.pdf", with_rgb)
     result = build(ad_issue(tmp_path / "issue", ad), tmp_path / "out", preflight=True)
-    assert any("DeviceRGB (rg operator) converted to CMYK by Ghostscript" in w and "rgb.pdf" in w
+    assert any("DeviceRGB (rg operator) converted to device CMYK by Ghostscript" in w and "rgb.pdf" in w
                for w in result.warnings)
     output = result.outputs[0]
     assert not content_operators(output) & {"rg", "RG"}
