@@ -6,7 +6,9 @@ The broken ads are made here: a clean CMYK ad drawn with reportlab, then edited 
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -455,6 +457,26 @@ def _broken_tree(clean: Path, target: Path) -> Path:
     return target
 
 
+def _rewritten(clean: Path, pattern: bytes, new: bytes) -> bytes:
+    """The file's bytes, uncompressed, with what pattern matches first replaced (offsets left
+    wrong: qpdf repairs them)."""
+    with pikepdf.open(clean) as pdf:
+        buffer = io.BytesIO()
+        pdf.save(buffer, qdf=True, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    data, count = re.subn(pattern, new, buffer.getvalue(), count=1)
+    assert count == 1, pattern
+    return data
+
+
+def _cut_content(clean: Path) -> bytes:
+    with pikepdf.open(clean) as pdf:
+        page = pdf.pages[0]
+        page.Contents = pdf.make_stream(b"q 0 0 1 0 k 0 0 100 100 re f Q BT (never closed")
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("name, make, message", [
     ("owner.pdf", lambda c, t: _encrypted(c, t, ""), "encrypted"),
     ("user.pdf", lambda c, t: _encrypted(c, t, "user-secret"), "encrypted with a password"),
@@ -462,6 +484,10 @@ def _broken_tree(clean: Path, target: Path) -> Path:
     ("empty.pdf", lambda c, t: _written(t, b""), "PDF empty.pdf"),
     ("garbage.pdf", lambda c, t: _written(t, b"%PDF-1.4\n" + bytes(range(256)) * 16), "PDF garbage.pdf"),
     ("tree.pdf", _broken_tree, "PDF tree.pdf"),
+    # qpdf would read these by guessing (a Letter MediaBox; the content up to where it breaks)
+    ("media.pdf", lambda c, t: _written(t, _rewritten(c, rb"/MediaBox \[[^\]]*\]", b"/MediaBox [ 0 0 999 ]")),
+     "media.pdf is damaged"),
+    ("content.pdf", lambda c, t: _written(t, _cut_content(c)), "content.pdf is damaged"),
 ])
 def test_unreadable_ads_are_clean_errors(tmp_path, clean, name, make, message):
     ad = make(clean, tmp_path / name)
@@ -534,3 +560,14 @@ def test_check_refuses_an_ad_as_build_does(tmp_path, clean, make, message):
     result = subprocess.run([sys.executable, "-m", "pagecomposer", "check", str(issue)], capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"issue.yaml:{AD_LINE}:" in result.stderr and message in result.stderr, result.stderr
+
+
+def test_an_unused_font_the_ad_lists_does_not_reach_the_page(tmp_path, clean):
+    """reportlab (and other tools) list a Helvetica on every page that shows no text in it."""
+    with pikepdf.open(clean) as pdf:
+        assert "/Helvetica" in {str(f.get("/BaseFont")) for f in pdf.pages[0].Resources.Font.values()}
+    result = build(ad_issue(tmp_path / "issue", clean), tmp_path / "out", preflight=True)
+    assert result.preflight[0].passed, result.preflight[0].table()
+    with pikepdf.open(result.outputs[0]) as pdf:
+        fonts = {str(o.get("/BaseFont")) for o in pdf.objects if isinstance(o, Dictionary) and o.get("/Type") == "/Font"}
+    assert "/Helvetica" not in fonts and any("NotoSansSC" in f for f in fonts)  # the ad's own text font stays

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,12 +81,21 @@ def inspect_pdf(path: Path, page: int | None, data: bytes | None = None) -> AdFa
         if pdf.is_encrypted:  # opened without a password: only an owner password restricts it
             raise AdFileError(f"the PDF {path.name} is encrypted (an owner password restricts it)")
         try:
-            return _inspect(pdf, path, page)
+            with warnings.catch_warnings(record=True) as raised:  # pikepdf's own on a broken content stream
+                warnings.simplefilter("always")
+                facts = _inspect(pdf, path, page)
         except AdFileError:
             raise
         except (pikepdf.PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError,
                 RecursionError, NotImplementedError) as exc:  # what a broken object tree raises on reading
             raise AdFileError(f"the PDF {path.name} is damaged ({_short(exc)})") from None
+        # What qpdf had to repair to read the file (a MediaBox it replaced by Letter, a content
+        # stream cut short) would be placed as qpdf guessed it: a damaged file, refused.
+        repaired = [str(w) for w in pdf.get_warnings()] + [str(w.message) for w in raised]
+        if repaired:
+            said = repaired[0].split(": ", 1)[-1] if str(path) in repaired[0] else repaired[0]
+            raise AdFileError(f"the PDF {path.name} is damaged ({said[:160]})")
+        return facts
 
 
 def _short(exc: Exception) -> str:

@@ -68,6 +68,51 @@ def _source_page(pic: Picture):
     return source, source.pages[pic.page - 1]
 
 
+SHOW_TEXT = {"Tj", "TJ", "'", '"'}
+
+
+def _fonts_shown(stream, depth: int = 0, xobjects=None) -> set[str]:
+    """Names of the fonts a content stream shows text in (the font set by Tf when Tj, TJ, ' or "
+    runs; q/Q keep it, as the text state is part of the graphics state), with those of the forms
+    it draws that have no resources of their own (they use the caller's)."""
+    names: set[str] = set()
+    if xobjects is None:
+        xobjects = stream.get("/Resources", {}).get("/XObject", {})
+    current, saved = None, []
+    for operands, operator in pikepdf.parse_content_stream(stream):
+        op = str(operator)
+        if op == "Tf" and operands:
+            current = str(operands[0])
+        elif op in SHOW_TEXT and current is not None:
+            names.add(current)
+        elif op == "q":
+            saved.append(current)
+        elif op == "Q" and saved:
+            current = saved.pop()
+        elif op == "Do" and operands and depth < 8:
+            inner = xobjects.get(str(operands[0])) if xobjects else None
+            if isinstance(inner, pikepdf.Stream) and inner.get("/Subtype") == "/Form" and "/Resources" not in inner:
+                names |= _fonts_shown(inner, depth + 1, xobjects)
+    return names
+
+
+def _drop_unused_fonts(form: pikepdf.Stream) -> None:
+    """Keep only the fonts the ad's page shows text in: agency files (reportlab's, for one) list a
+    Helvetica they never use, which would reach our page unembedded and fail preflight, though it
+    prints nothing. What the ad draws is unchanged."""
+    resources = form.get("/Resources")
+    fonts = resources.get("/Font") if isinstance(resources, pikepdf.Dictionary) else None
+    if not isinstance(fonts, pikepdf.Dictionary):
+        return
+    shown = _fonts_shown(form)
+    if all(name in shown for name in fonts.keys()):
+        return
+    kept = pikepdf.Dictionary({name: font for name, font in fonts.items() if name in shown})
+    own = pikepdf.Dictionary({key: value for key, value in resources.items()})  # the page's may be shared
+    own[pikepdf.Name.Font] = kept
+    form.Resources = own
+
+
 def place_pdf_pictures(path: Path, pictures: list[Picture], trim_height: float, origin: float) -> None:
     """Draw each PDF picture into its frame on the (single) page of the file at path; `origin` is the
     distance from the MediaBox edge to the trim (bleed plus any slug)."""
@@ -86,6 +131,7 @@ def place_pdf_pictures(path: Path, pictures: list[Picture], trim_height: float, 
                 # The page's own space; its /Rotate is applied by the matrix below, not by the form.
                 form = source_page.as_form_xobject(handle_transformations=False)
                 form.BBox = pikepdf.Array(pic.box)
+                _drop_unused_fonts(form)
                 if "/Group" in source_page.obj and "/Group" not in form:
                     # Only a page allowed live transparency (PDF/X-4) gets here with a group: keep it,
                     # it says how the ad's transparency composites. Under X-1a it was flattened away.
