@@ -66,7 +66,7 @@ def the_ad_form(pdf):
 
 # --- document ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("revision, words", [(2, "40-bit"), (3, "128-bit")])
+@pytest.mark.parametrize("revision, words", [(2, "RC4 40-bit"), (3, "RC4 128-bit")])
 def test_rc4_encryption_is_caught(good_pdf, tmp_path, revision, words):
     path = broken(good_pdf, tmp_path, lambda pdf: None,
                   encryption=pikepdf.Encryption(owner="plant", user="", R=revision, aes=False, metadata=False))

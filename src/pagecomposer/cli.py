@@ -403,7 +403,8 @@ def preflight(pdfs: tuple[Path, ...], as_json: bool, ink_limit: float, ink_area:
     reports = []
     for pdf in pdfs:
         if not pdf.is_file():
-            console.error(f"{pdf}: file not found")
+            console.error(f"{pdf}: " + (f"a folder, not a PDF file (give the files in it: {pdf}/*.pdf)"
+                                        if pdf.is_dir() else "file not found"))
             sys.exit(EXIT_USER_ERROR)
         reports.append(run_preflight(pdf, ink_limit=ink_limit, min_ppi=min_ppi, require_pdfx=require_pdfx,
                                      ink_area=ink_area, plates=plates))

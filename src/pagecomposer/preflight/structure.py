@@ -24,6 +24,8 @@ def describe_encryption(pdf: pikepdf.Pdf) -> str:
     try:
         info = pdf.encryption
         method = str(info.stream_method).split(".")[-1]
+        if method in ("none", "unknown"):  # qpdf names no stream method for V 1-2: those are RC4 by definition
+            method = {1: "RC4", 2: "RC4", 5: "AES-256"}.get(int(info.V), method)
         return f"{method} {info.bits}-bit, revision {info.R}"
     except Exception:  # noqa: BLE001 - the description is for the message only
         return "unknown method"
