@@ -144,12 +144,13 @@ def test_black_text_overprints_a_tint_and_rich_black_knocks_nothing_out(tmp_path
 
 
 def test_colour_bar_patches_reach_their_plates(tmp_path):
-    issue = _swatch_page(tmp_path, "broadsheet", ["paper"])
+    issue = _swatch_page(tmp_path, "broadsheet", ["paper", "masthead-red"])
     built = build(issue, tmp_path / "out", marks=("colorbar",))
     page = built.pages[0]
     plates = separate(built.outputs[0], page.display.origin)
     patches = [item for item in page.display.items if isinstance(item, Box) and item.y > page.display.trim_height]
-    assert [box.fill for box in patches] == COLOR_BAR
+    assert [box.fill for box in patches] == COLOR_BAR + [load_layout(resources.layouts_dir() / "broadsheet.yaml")
+                                                         .swatches["masthead-red"]]  # the page's spot plate
     for box in patches:
         _assert_plates(plates.at(*_centre(box)), _expected(box.fill), f"colour bar patch {box.fill}")
 
@@ -219,3 +220,17 @@ def test_example_pages_plates_carry_their_swatches_and_nothing_else(tmp_path, ex
                     _assert_plates(plates.at(x, y), _expected(item.fill), f"{page.display.id} box {item.fill}")
                     checked += 1
         assert checked or not any(isinstance(item, Box) and item.fill for item in items)
+
+
+@pytest.mark.parametrize("name", ["All", "None", "Cyan", "black"])
+def test_a_spot_swatch_may_not_take_a_plate_name_of_its_own(tmp_path, name):
+    from tests.test_spec_errors import assert_clean_failure, run_build
+
+    _layout_with(tmp_path, f"\n  odd: {{cmyk: [0, 50, 100, 0], spot: {name}}}\n")
+    issue = tmp_path / "issue.yaml"
+    issue.write_text("pages:\n  - id: S1\n    layout: broadsheet\n    elements:\n"
+                     "      - {type: ad, name: a, columns: 1, lines: 1-8, background: odd}\n", encoding="utf-8")
+    line = next(n for n, text in enumerate((tmp_path / "layouts" / "broadsheet.yaml").read_text(encoding="utf-8")
+                                           .splitlines(), 1) if "odd:" in text)
+    assert_clean_failure(run_build(issue, tmp_path / "out"), tmp_path / "out", f"broadsheet.yaml:{line}:",
+                         f"'{name}' names", "not a spot ink")

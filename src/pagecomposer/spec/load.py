@@ -69,6 +69,10 @@ def _read_grid(node: Node) -> Grid:
                 lines_per_column=g.get("lines_per_column", r.integer(1, 400)))
 
 
+RESERVED_SEPARATIONS = {"all": "every plate (registration colour)", "none": "no plate at all (it prints nothing)",
+                        **{name.casefold(): f"the {name} process plate" for name in ("Cyan", "Magenta", "Yellow", "Black")}}
+
+
 def _read_cmyk(node: Node) -> Ink:
     """[C, M, Y, K] in percent, or {cmyk: [...], spot: 名称} for a spot colour (专色)."""
     spot = None
@@ -78,6 +82,11 @@ def _read_cmyk(node: Node) -> Ink:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _.-]*", spot):
             raise SpecError(f"spot colour name '{spot}' must be plain ASCII (letters, digits, - _ .)",
                             m.node_of("spot").where, "name it as the plant's ink is named, e.g. Masthead-Red")
+        if spot.casefold() in RESERVED_SEPARATIONS:
+            # ISO 32000-1 8.6.6.4: /All paints every plate (registration), /None none, and a
+            # process name is that process plate: none of them is a spot ink of its own.
+            raise SpecError(f"'{spot}' names {RESERVED_SEPARATIONS[spot.casefold()]}, not a spot ink",
+                            m.node_of("spot").where, "name the ink as the plant does, e.g. Masthead-Red")
         node = m.node_of("cmyk")
     values = r.list_of(r.number(0, 100))(node)
     if len(values) != 4:
