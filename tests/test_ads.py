@@ -571,3 +571,14 @@ def test_an_unused_font_the_ad_lists_does_not_reach_the_page(tmp_path, clean):
     with pikepdf.open(result.outputs[0]) as pdf:
         fonts = {str(o.get("/BaseFont")) for o in pdf.objects if isinstance(o, Dictionary) and o.get("/Type") == "/Font"}
     assert "/Helvetica" not in fonts and any("NotoSansSC" in f for f in fonts)  # the ad's own text font stays
+
+
+@needs_gs
+def test_a_group_with_nothing_to_composite_is_said_to_stay_vectors(tmp_path, clean):
+    ad = edited(clean, tmp_path / "group.pdf", with_group)
+    result = build(ad_issue(tmp_path / "issue", ad), tmp_path / "out", preflight=True)
+    warning = next(w for w in result.warnings if "group.pdf" in w)
+    assert "stays vectors and text" in warning and "720 dpi" not in warning
+    assert "Tj" in content_operators(result.outputs[0]) or "TJ" in content_operators(result.outputs[0])
+    assert objects_with_transparency(result.outputs[0]) == []
+    assert result.preflight[0].passed, result.preflight[0].table()

@@ -56,6 +56,7 @@ class AdFacts:
     # Calibrated CMYK or grey (ICCBased with 4 or 1 components, CalGray): printable, but PDF/X-1a
     # admits device colour only, so under X-1a these are converted like RGB (render/ads.py).
     calibrated: tuple[str, ...] = ()
+    image_pixels: int = 0  # of the images the page draws: tells whether flattening made it one image
 
     @property
     def size(self) -> tuple[float, float]:
@@ -122,7 +123,7 @@ def _inspect(pdf: pikepdf.Pdf, path: Path, page: int | None) -> AdFacts:
     walk.page(obj)
     return AdFacts(str(path), page, count, rotate, boxes, visible, tuple(walk.transparency), tuple(walk.colour),
                    tuple(walk.spots), tuple(p for p in PROCESS if p in walk.process), tuple(walk.unembedded),
-                   tuple(walk.calibrated))
+                   tuple(walk.calibrated), walk.image_pixels)
 
 
 def _inherited(obj: Dictionary, key: str):
@@ -214,6 +215,7 @@ class _Walk:
     process: set[str] = field(default_factory=set)
     unembedded: list[str] = field(default_factory=list)
     calibrated: list[str] = field(default_factory=list)
+    image_pixels: int = 0
     seen: set = field(default_factory=set)
 
     def _first_visit(self, obj) -> bool:
@@ -363,6 +365,7 @@ class _Walk:
             self.image(xobject, f"image {name}")
 
     def image(self, image, what: str) -> None:
+        self.image_pixels += int(_number(image.get("/Width"), 0)) * int(_number(image.get("/Height"), 0))
         if image.get("/ImageMask") is True:
             return
         if "/SMask" in image:

@@ -207,10 +207,14 @@ def _fix_warnings(before: Picture, after: Picture, fixes: tuple[str, ...], profi
     name = Path(before.path).name
     ad: AdFacts = before.ad
     said = []
-    if "flatten" in fixes:
+    if "flatten" in fixes and after.ad.image_pixels > ad.image_pixels:
         said.append((f"{before.label} {name}: live transparency ({'; '.join(ad.transparency[:3])}) flattened by "
                      f"Ghostscript: the whole page is now one {FLATTEN_DPI} dpi CMYK image, its text and vectors "
                      "too", f"{ASK_FOR_X1A} to keep them sharp, or set print: {{ad_transparency: refuse}}"))
+    elif "flatten" in fixes:  # e.g. a transparency group around opaque content: nothing to composite
+        said.append((f"{before.label} {name}: live transparency ({'; '.join(ad.transparency[:3])}) removed by "
+                     "Ghostscript, which found nothing to composite: the ad stays vectors and text",
+                     f"{ASK_FOR_X1A}, or set print: {{ad_transparency: refuse}}"))
     if "cmyk" in fixes:
         # gs 10.00's pdfwrite took the profile but gave the same values with two different ones:
         # the warning does not claim the press profile was used.
