@@ -27,7 +27,8 @@ def edition(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "examples" / "lianghui", tmp_path / "lianghui")  # the delivered PDF ad
     shutil.copytree(ROOT / "articles", tmp_path / "articles")
     issue = tmp_path / "edition" / "issue.yaml"
-    issue.write_text(issue.read_text(encoding="utf-8").replace("articles: ../../articles", "articles: ../articles"),
+    issue.write_text(issue.read_text(encoding="utf-8").replace("articles: ../../articles", "articles: ../articles")
+                     .replace("search_paths: [../../articles,", "search_paths: [../articles,"),
                      encoding="utf-8")
     return issue
 

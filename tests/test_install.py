@@ -32,3 +32,42 @@ def test_wheel_carries_fonts_and_layouts_and_builds_from_elsewhere(tmp_path):
                             cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (elsewhere / "out" / "A05.pdf").stat().st_size > 100_000
+
+
+# Import names that differ from their distribution's name on PyPI.
+DISTRIBUTION_OF = {"PIL": "pillow", "yaml": "pyyaml", "fontTools": "fonttools"}
+
+
+def _third_party_imports() -> dict[str, str]:
+    """Every top-level module a file under src/pagecomposer imports that is neither ours nor the
+    standard library's, with one file that imports it."""
+    import ast
+
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "src" / "pagecomposer").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top != "pagecomposer" and top not in sys.stdlib_module_names:
+                    found.setdefault(top, str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_runtime_import_is_a_runtime_dependency():
+    """A plain `pip install .` (no extras) has every module the commands import: `preview` once
+    imported pypdfium2, which only the [test] extra installed."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+                for requirement in project["dependencies"]}
+    missing = {module: where for module, where in _third_party_imports().items()
+               if DISTRIBUTION_OF.get(module, module).lower().replace("_", "-") not in declared}
+    assert not missing, f"imported but not in [project.dependencies]: {missing}"

@@ -122,7 +122,7 @@ def test_issue_pdf_metadata_describes_the_edition(tmp_path):
     (folder / "layouts" / "press-broadsheet.yaml").write_text(
         "base: broadsheet\nprint:\n  icc_profile: press.icc\n", encoding="utf-8")
     shutil.copy(GS_CMYK, folder / "layouts" / "press.icc")
-    text = text.replace("articles: ../../articles", f"articles: {ROOT / 'articles'}")
+    shutil.copytree(ROOT / "articles", tmp_path / "articles")  # where the copy's search_paths lead
     (folder / "issue.yaml").write_text(text.replace("layout: broadsheet", "layout: press-broadsheet"), encoding="utf-8")
     result = build(folder / "issue.yaml", tmp_path / "out", pdfx="4")
     assert len(result.outputs) > 1

@@ -221,3 +221,33 @@ def test_killed_build_leaves_the_last_good_output(tmp_path):
                             "--no-preflight"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert [p.name for p in out.iterdir() if p.name.endswith(".partial")] == []
+
+
+# Value and string families that once reached the composer as internal errors (issue 12): each is
+# written as YAML would spell it, into a text, a number, a length or a date of the issue.
+HOSTILE_VALUES = st.one_of(
+    st.sampled_from([".nan", ".inf", "-.inf", "9" * 5000, "9" * 400, "-" + "9" * 400, "1e400",
+                     "2021-02-30", "2021-13-01", "2021-03-05T25:00:00", '"2021-02-30"', '"\\ud800"',
+                     '"\\udfff"', '"\\0"', '"a\\x07b"', '"\\x1b[31m"', "<<: {a: 1}", "'***'"]),
+    st.builds(lambda code: '"\\u%04x"' % code, st.integers(0xD800, 0xDFFF)),
+    st.builds(lambda code: '"\\x%02x"' % code, st.integers(0, 31).filter(lambda c: c not in (9, 10, 13))),
+    st.builds(lambda digits: "9" * digits, st.integers(300, 6000)),
+)
+HOSTILE_KEYS = ["date: 2021-03-05", "section: 两会特稿", "headline_lines: 1", "columns: 1-8\n        lines: 1-13",
+                "name: 郑州银行", "id: A05"]
+
+
+@FUZZ
+@given(key=st.sampled_from(HOSTILE_KEYS), value=HOSTILE_VALUES)
+def test_hostile_values_are_a_clean_error_or_a_page(tmp_path_factory, key, value):
+    from pagecomposer.spec.load import load_issue
+
+    folder = tmp_path_factory.mktemp("hostile")
+    name = key.split(":")[0]
+    issue = _example_copy(folder, lambda t: "\n".join(
+        line for line in t.replace(key, f"{name}: {value}", 1).split("\n") if not line.startswith("search_paths:")))
+    try:
+        load_issue(issue)
+    except PagecomposerError as exc:
+        assert exc.where is not None and exc.where.line, str(exc)  # located
+        assert len(str(exc)) < 400  # a long value is quoted briefly

@@ -17,6 +17,7 @@ def _example_copy(tmp_path: Path, edit=None) -> Path:
     shutil.copy(ROOT / "articles" / "lianghui-chanye.md", tmp_path / "articles")
     shutil.copytree(EXAMPLE.parent / "ads", tmp_path / "ads")
     text = EXAMPLE.read_text(encoding="utf-8").replace("articles: ../../articles", "articles: articles")
+    text = text.replace("search_paths: [../../articles]\n", "")  # the copy holds its own articles
     if edit:
         text = edit(text)
     issue = tmp_path / "issue.yaml"

@@ -230,8 +230,8 @@ def _watch(console: Console, issue: Path, out_dir: Path, options: dict) -> None:
             console.out("changed: " + ", ".join(str(p.name) for p in changed))
         try:
             result = run_build(issue, out_dir, **options)
-        except PagecomposerError as exc:
-            console.error(str(exc))
+        except Exception as exc:  # noqa: BLE001 — the watch never dies on input: say it, keep watching
+            _watch_failed(console, exc)
             return None
         _print_result(console, result, out_dir)
         return result
@@ -243,7 +243,52 @@ def _watch(console: Console, issue: Path, out_dir: Path, options: dict) -> None:
         console.out("stopped")
 
 
+def _watch_failed(console: Console, exc: Exception) -> None:
+    """What Console.fail says about a failed build, without exiting: the watch waits for the fix."""
+    if isinstance(exc, PagecomposerError):
+        console.error(str(exc))
+    elif isinstance(exc, OSError) and exc.filename:
+        console.error(f"{exc.strerror or exc}: {exc.filename}")
+    else:
+        if console.debug:
+            traceback.print_exc()
+        console.error(f"internal error: {type(exc).__name__}: {exc} (a bug in pagecomposer; please report it "
+                      "with the issue file; --debug shows the traceback)")
+    console.out("waiting for the next save (Ctrl-C to stop)")
+
+
 # --- preview ----------------------------------------------------------------------------------
+
+MIN_PREVIEW_DPI, MAX_PREVIEW_DPI = 5.0, 1200.0
+# A page image is held in memory whole (3 bytes a pixel, and the contact sheet besides): a broadsheet
+# at 300 dpi is 32 million pixels; far more would exhaust the memory of a desk's machine.
+MAX_PREVIEW_PIXELS = 80_000_000
+PREVIEW_SLUG_PT = 72.0  # printer's marks may widen the page beyond trim and bleed by this much a side
+
+
+def _preview_dpi(value: float) -> float:
+    if not (MIN_PREVIEW_DPI <= value <= MAX_PREVIEW_DPI):  # NaN fails every comparison, so it lands here too
+        raise click.BadParameter(f"{value:g} is not a resolution to preview at; give "
+                                 f"{MIN_PREVIEW_DPI:g} to {MAX_PREVIEW_DPI:g}", param_hint="'--dpi'")
+    return value
+
+
+def _check_preview_size(issue_path: Path, dpi: float) -> None:
+    """Refuse before composing a resolution whose largest page image would not fit in memory."""
+    from pagecomposer.spec.load import load_issue
+
+    scale = dpi / 72
+    for page in load_issue(issue_path).pages:
+        layout = page.layout
+        width = (layout.trim_width + 2 * (layout.bleed + PREVIEW_SLUG_PT)) * scale
+        height = (layout.trim_height + 2 * (layout.bleed + PREVIEW_SLUG_PT)) * scale
+        if width * height > MAX_PREVIEW_PIXELS:
+            most = dpi * (MAX_PREVIEW_PIXELS / (width * height)) ** 0.5
+            click.secho(f"error: --dpi {dpi:g}: page {page.id} would be a {width:,.0f} x {height:,.0f} pixel image, "
+                        f"more than {MAX_PREVIEW_PIXELS:,}\n  hint: preview at --dpi {int(most)} or less",
+                        err=True, fg="red")
+            sys.exit(EXIT_USER_ERROR)
+
 
 @main.command(epilog="""Examples:
 
@@ -253,7 +298,8 @@ def _watch(console: Console, issue: Path, out_dir: Path, options: dict) -> None:
 @click.argument("issue", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/preview"),
               show_default=True, help="Folder for the PNGs (and the PDFs they come from).")
-@click.option("--dpi", type=float, default=60, show_default=True, help="Resolution of the page PNGs.")
+@click.option("--dpi", type=float, default=60, show_default=True, callback=lambda _c, _p, v: _preview_dpi(v),
+              help=f"Resolution of the page PNGs ({MIN_PREVIEW_DPI:g}-{MAX_PREVIEW_DPI:g}).")
 @click.option("--show", default="", metavar="GUIDES", help="Draw on the PNGs only: any of grid,frames,overset.")
 @output_options
 def preview(issue: Path, out_dir: Path, dpi: float, show: str) -> None:
@@ -263,6 +309,7 @@ def preview(issue: Path, out_dir: Path, dpi: float, show: str) -> None:
     console = _console()
     guides = _kinds_option(console, "--show", parse_guides, show)
     try:
+        _check_preview_size(issue, dpi)
         # Guides are drawn from the display lists, so every page is composed (none reused).
         result = _run_build(console, issue, out_dir, preflight=False, reuse=False)
         images = []
@@ -318,32 +365,16 @@ def fit(issue: Path, as_json: bool) -> None:
 def check(issue: Path) -> None:
     """Check ISSUE, its layouts, articles, fonts and pictures without composing or writing anything."""
     from pagecomposer.pipeline import load_stories
-    from pagecomposer.errors import SpecError
-    from pagecomposer.layout.pictures import refuse_ad, source_info
     from pagecomposer.spec.load import load_issue
-    from pagecomposer.text.fonts import load_face
+    from pagecomposer.validate import check_delivered_files
 
     console = _console()
     try:
+        # Everything build checks short of composing: every value as it is read, the articles, and
+        # each font and picture parsed in full and refused as a page would refuse it.
         spec = load_issue(issue)
         stories = load_stories(spec)
-        fonts = {path for page in spec.pages for path in page.layout.fonts.values()}
-        for path in sorted(fonts):
-            load_face(path)
-        # Each picture as the page places it: the ad's chosen page, refused as build would refuse it.
-        pictures = set()
-        for page in spec.pages:
-            for element in page.elements:
-                if getattr(element, "file", None) is None:
-                    continue
-                pictures.add(element.file)
-                where = getattr(element, "where", None) or element.area.where
-                try:
-                    info = source_info(element.file, getattr(element, "page", None))
-                except SpecError as exc:
-                    raise SpecError(exc.message, where, exc.hint) from None
-                if info.ad is not None:
-                    refuse_ad(info.ad, page.layout, where, f"ad '{getattr(element, 'name', element.file.name)}'")
+        fonts, pictures = check_delivered_files(spec)
     except Exception as exc:  # noqa: BLE001
         console.fail(exc)
     console.out(f"{issue}: ok — {len(spec.pages)} page(s), {len(stories)} article(s), {len(fonts)} font(s), "

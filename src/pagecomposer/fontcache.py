@@ -8,7 +8,9 @@ few milliseconds.
 
 The entries are written with `marshal`, which can hold only built-in values (numbers, strings,
 bytes, lists, tuples, dicts): a tampered cache file can give wrong metrics but never construct an
-object or run code. A cache that cannot be read or written is simply not used.
+object or run code. Every entry carries the SHA-256 of its payload and is checked for the shape
+its kind has before use: a damaged entry (a torn write, random bytes, a stray file) is discarded
+with one warning and made again. A cache that cannot be read or written is simply not used.
 """
 
 from __future__ import annotations
@@ -22,7 +24,48 @@ from pathlib import Path
 
 from pagecomposer import atomic
 
-FORMAT = 1  # bumped when what an entry holds changes
+FORMAT = 2  # bumped when what an entry holds changes (2: a checksum around the payload)
+
+# What each kind of entry must look like: its keys and their types (fonts.py and render/pdf.py make them).
+_SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "metrics": {"name": str, "upem": int, "ascent": (int, float), "descent": (int, float), "cmap": dict,
+                "advances": dict, "ink": dict},
+    "reportlab": {"state": dict, "names": list},
+}
+
+_notices: list[str] = []  # what the caches had to discard, for the build to say (take_notices)
+
+
+def take_notices() -> list[str]:
+    """The warnings about discarded cache entries since the last call (each entry is said once)."""
+    said = list(_notices)
+    _notices.clear()
+    return said
+
+
+def notice(text: str) -> None:
+    if text not in _notices:
+        _notices.append(text)
+
+
+def _envelope(value: dict) -> bytes:
+    payload = marshal.dumps(value)
+    return marshal.dumps((FORMAT, hashlib.sha256(payload).hexdigest(), payload))
+
+
+def _opened(kind: str, data: bytes) -> dict | None:
+    """The entry's value if it is whole and of its kind's shape, else None."""
+    try:
+        form, digest, payload = marshal.loads(data)
+        if form != FORMAT or hashlib.sha256(payload).hexdigest() != digest:
+            return None
+        value = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    shape = _SHAPES.get(kind, {})
+    if not isinstance(value, dict) or any(not isinstance(value.get(key), kinds) for key, kinds in shape.items()):
+        return None
+    return value
 
 
 def cache_folder() -> Path | None:
@@ -58,12 +101,18 @@ def cached(kind: str, font: Path, versions: str, compute: Callable[[], dict]) ->
     entry = _entry_path(kind, font, versions)
     if entry is not None:
         try:
-            return marshal.loads(entry.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
+            data = entry.read_bytes()
+        except OSError:
+            data = None
+        if data is not None:
+            value = _opened(kind, data)
+            if value is not None:
+                return value
+            # One line per build however many entries were damaged: the folder, and that it mends itself.
+            notice(f"damaged entries in the font cache {entry.parent} were discarded and made again")
     value = compute()
     if entry is not None:
-        _store(entry, marshal.dumps(value))
+        _store(entry, _envelope(value))
         _remove_older_versions(entry)
     return value
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pagecomposer.atomic import remove_leftovers
+from pagecomposer import fontcache
+from pagecomposer.atomic import Staging, blame, locked, remove_leftovers
 from pagecomposer.errors import PagecomposerError, SpecError
 from pagecomposer.incremental import BuildRecord, PageOutcome, file_hash, file_stamp, group_digest, page_groups
 from pagecomposer.report import StoryQuality, story_quality, write_json
@@ -32,10 +35,12 @@ class BuildResult:
     outcomes: list[PageOutcome] = field(default_factory=list)  # every page built, composed or reused
     report_path: Path | None = None
     preflight: list = field(default_factory=list)  # preflight.Report per written file
+    notices: list[str] = field(default_factory=list)  # about this build, not a page: a damaged cache discarded
+    edition: str = "none"  # issue.pdf: "rebuilt", "unchanged", "stale" (--pages changed a page) or "none"
 
     @property
     def warnings(self) -> list[str]:
-        return [warning for outcome in self.outcomes for warning in outcome.warnings]
+        return self.notices + [warning for outcome in self.outcomes for warning in outcome.warnings]
 
     @property
     def quality(self) -> list[StoryQuality]:
@@ -58,8 +63,44 @@ class BuildResult:
             failed = [r for r in self.preflight if not r.passed]
             checked = "; preflight: " + ("passed" if not failed else f"{len(failed)} file(s) FAILED")
         reused = f" ({len(self.reused)} unchanged, reused)" if self.reused else ""
+        stale = "; issue.pdf NOT rebuilt (--pages): build without --pages to update it" if self.edition == "stale" else ""
         return (f"{len(self.outcomes)} page(s) in {self.seconds:.2f} s{reused}; overset: {overset_text}; "
-                f"warnings: {len(self.warnings)}{checked}")
+                f"warnings: {len(self.warnings)}{checked}{stale}")
+
+
+class NotARegularFile(OSError):
+    """An output path that holds a folder, FIFO, device node or socket. It is never replaced (as
+    root, a device would become a JSON file) and is reported as an I/O error (exit 74) naming it."""
+
+
+_FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
+               (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def check_writable(target: Path) -> Path:
+    """`target`, refused unless it is a regular file or nothing yet (a dangling symlink is nothing:
+    the write replaces the link itself)."""
+    try:
+        mode = target.stat().st_mode  # follows a symlink: what a write would reach
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+        raise NotARegularFile(errno.EEXIST, f"this output path is {kind}, not a regular file, so nothing is "
+                              "written there; give another path or remove it", str(target))
+    return target
+
+
+def output_path(out_dir: Path, name: str) -> Path:
+    """OUT/name for a file the build writes, checked to stay in OUT and to be writable. Page ids are
+    checked where the spec is read (spec/load.py); this is the second lock, for every output."""
+    target = out_dir / name
+    if Path(name).name != name or name.startswith(".") or (target.resolve().parent != out_dir.resolve()):
+        raise PagecomposerError(f"output file name '{name}' would leave the output folder {out_dir}", None,
+                                "page ids are plain names such as A05 (docs/spec.md)")
+    return check_writable(target)
 
 
 def load_stories(issue: IssueSpec) -> dict[str, Story]:
@@ -82,28 +123,34 @@ def _preflight_limits(layout, pdfx: str) -> list:  # layout: spec.model.Layout
     return [settings.ink_limit, settings.min_ppi, pdfx != "none", settings.ink_area, layout.plates]
 
 
-def preflight_pages(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress=None) -> list:
+def preflight_pages(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress=None, where=None) -> list:
     """Preflight each (file, the layout's print settings); across processes when there are several
-    (Ghostscript's rendering is most of the time, and files are independent)."""
+    (Ghostscript's rendering is most of the time, and files are independent). `where(path)` is where
+    the file is now (a build checks its new files before they take their names)."""
     from concurrent.futures import ProcessPoolExecutor
 
     from pagecomposer.preflight import preflight as run_preflight
 
-    arguments = [(path, *_preflight_limits(layout, pdfx)) for path, layout in jobs]
+    where = where or (lambda path: path)
+    arguments = [(where(path), *_preflight_limits(layout, pdfx)) for path, layout in jobs]
     workers = min(len(arguments), worker_count())
     if workers < 2:
-        return [run_preflight(*job) for job in arguments]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_preflight, *job) for job in arguments]
-        reports = []
-        for done, ((path, _), future) in enumerate(zip(jobs, futures)):
-            if progress:
-                progress(path.stem, "checking", done, len(jobs))
-            reports.append(future.result())
-        return reports
+        reports = [run_preflight(*job) for job in arguments]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(run_preflight, *job) for job in arguments]
+            reports = []
+            for done, ((path, _), future) in enumerate(zip(jobs, futures)):
+                if progress:
+                    progress(path.stem, "checking", done, len(jobs))
+                reports.append(future.result())
+    for (path, _), report in zip(jobs, reports):
+        report.path = str(path)  # the file's own name, not the temporary it was checked under
+    return reports
 
 
-def _preflight_with_record(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress, record: BuildRecord) -> list:
+def _preflight_with_record(jobs: list[tuple[Path, PrintSettings]], pdfx: str, progress, record: BuildRecord,
+                           where=None) -> list:
     """Preflight the files, reusing the findings recorded for a file that is still byte for byte the
     one they were made on (its hash is in the record), with the same limits."""
     from pagecomposer.preflight import Finding, Report
@@ -118,13 +165,13 @@ def _preflight_with_record(jobs: list[tuple[Path, PrintSettings]], pdfx: str, pr
             reports[index] = Report(str(output), checked["pdfx"], [Finding(**f) for f in checked["findings"]])
         else:
             todo.append(index)
-    fresh = preflight_pages([jobs[i] for i in todo], pdfx, progress)
+    fresh = preflight_pages([jobs[i] for i in todo], pdfx, progress, where)
     for index, report in zip(todo, fresh):
         reports[index] = report
         output, settings = jobs[index]
         entry = record.entry(output)
         if "sha256" not in entry:  # every written or kept page has one; hash only what lacks it
-            entry["sha256"] = file_hash(output)
+            entry["sha256"] = file_hash(where(output) if where else output)
         entry["preflight"] = {"options": _preflight_limits(settings, pdfx),
                               "sha256": entry["sha256"], "pdfx": report.pdfx,
                               "findings": report.as_dict()["findings"]}
@@ -170,14 +217,15 @@ class _Setting:
     pdfx: str
     marks: tuple[str, ...]
     keep_pages: bool
+    staging: Staging  # where the new files are written until the build commits them
 
 
 _SETTING: _Setting | None = None  # set for the life of a worker pool
 
 
-def _compose_group(setting: _Setting, group: list[int], write: set[str]) -> tuple[list[PageOutcome], list]:
-    """Compose one group of pages and write those named in `write`; returns their outcomes (and the
-    PageResults, if the caller keeps them)."""
+def _compose_group(setting: _Setting, group: list[int], write: set[str]) -> tuple[list[PageOutcome], list, list]:
+    """Compose one group of pages and write those named in `write` (under their staged names);
+    returns their outcomes, the PageResults if the caller keeps them, and the caches' notices."""
     from pagecomposer.layout.page import compose_issue_pages
     from pagecomposer.render.ads import prepare_ads
     from pagecomposer.render.marks import add_marks
@@ -199,15 +247,18 @@ def _compose_group(setting: _Setting, group: list[int], write: set[str]) -> tupl
                         str(next(iter(page.grid.layout.fonts.values()))))  # a page of ads has no text of its own
             info = f"{issue.paper} {issue.date} {page.display.id}  pagecomposer  PDF/X-{setting.pdfx}"
             add_marks(page.display, setting.marks, info, font)
-        target = setting.out_dir / f"{page.display.id}.pdf"
-        write_pdf([page.display], target, finish=_finisher(issue, page, setting.pdfx))
+        target = output_path(setting.out_dir, f"{page.display.id}.pdf")
+        try:
+            write_pdf([page.display], setting.staging.path(target), finish=_finisher(issue, page, setting.pdfx))
+        except OSError as exc:
+            raise blame(target, blame(setting.staging.path(target), exc)) from None  # name the page's file
         outcomes.append(PageOutcome(
             page.display.id, target, [str(w) for w in page.warnings],
             [story_quality(page.display.id, story.article, story.flow) for story in page.stories],
             [(page.display.id, story.article, story.flow.overset_chars) for story in page.stories if story.overset],
             inks=inks))
         kept.append(page)
-    return outcomes, (kept if setting.keep_pages else [])
+    return outcomes, (kept if setting.keep_pages else []), fontcache.take_notices()
 
 
 def check_plates(page_id: str, inks: list[str], layout, where) -> None:
@@ -233,25 +284,27 @@ def _preload_fonts(issue: IssueSpec) -> None:
         register_font(str(path))
 
 
-def _compose_groups(setting: _Setting, jobs: list[tuple[list[int], set[str]]], progress) -> tuple[list, list]:
+def _compose_groups(setting: _Setting, jobs: list[tuple[list[int], set[str]]], progress) -> tuple[list, list, list]:
     """Compose and write the groups, in a pool of forked processes when there are several and more
     than one core. Pages are independent within their groups, so the work splits without waiting."""
     global _SETTING
     import multiprocessing
 
-    outcomes, pages = [], []
+    outcomes, pages, notices = [], [], []
     workers = min(len(jobs), worker_count())
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():  # no fork on Windows: serial
         for done, (group, write) in enumerate(jobs):
             if progress:
                 progress(setting.issue.pages[group[0]].id, "composing", done, len(jobs))
-            got, kept = _compose_group(setting, group, write)
+            got, kept, said = _compose_group(setting, group, write)
             outcomes += got
             pages += kept
-        return outcomes, pages
+            notices += said
+        return outcomes, pages, notices
     from concurrent.futures import ProcessPoolExecutor
 
     _preload_fonts(setting.issue)
+    notices += fontcache.take_notices()  # said here, before the workers inherit them
     _SETTING = setting
     try:
         # fork: the workers start with the parsed spec, stories and fonts already in memory.
@@ -262,12 +315,13 @@ def _compose_groups(setting: _Setting, jobs: list[tuple[list[int], set[str]]], p
             for done, index in enumerate(sorted(futures)):
                 if progress:
                     progress(setting.issue.pages[jobs[index][0][0]].id, "composing", done, len(jobs))
-                got, kept = futures[index].result()
+                got, kept, said = futures[index].result()
                 outcomes += got
                 pages += kept
+                notices += said
     finally:
         _SETTING = None
-    return outcomes, pages
+    return outcomes, pages, notices
 
 
 REPORT_SCHEMA = 1  # docs/report.md; bumped when a field changes meaning or goes away
@@ -297,14 +351,37 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
         raise PagecomposerError(f"--pages names page '{unknown[0]}', which the issue does not have",
                                 None, "pages: " + ", ".join(ids))
     wanted = set(only) if only else set(ids)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise PagecomposerError(f"the output folder {out_dir} is a file", None, "give a folder with -o")
+    if out_dir.exists() and not out_dir.is_dir():  # an output that cannot be written: exit 74, as documented
+        raise NotADirectoryError(errno.ENOTDIR, "the output folder is a file; give a folder with -o", str(out_dir))
+    # Every output is checked before anything is written, so a bad target leaves OUT as it was.
+    for name in [f"{page_id}.pdf" for page_id in ids if page_id in wanted] + ["issue.pdf"]:
+        output_path(out_dir, name)
+    report_path = check_writable(Path(report_path)) if report_path else output_path(out_dir, "report.json")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PagecomposerError(f"cannot make the output folder {out_dir}: {exc.strerror or exc}", None,
-                                "give another folder with -o") from None
-    remove_leftovers(out_dir)  # temporary files of a build that was killed
+    except OSError as exc:  # the machine, not the input: exit 74 naming the folder
+        raise OSError(exc.errno, f"cannot make the output folder ({exc.strerror or exc}); give another folder "
+                      "with -o", str(out_dir)) from None
+    with locked(out_dir):  # one build at a time in a folder: the report describes the files beside it
+        remove_leftovers(out_dir)  # temporary files of a build that was killed
+        staging = Staging(out_dir)
+        try:
+            result = _build_staged(issue, stories, issue_path, out_dir, staging, pdfx, marks, only, wanted,
+                                   report_path, progress, reuse, keep_pages, preflight, started)
+            staging.commit()
+        except BaseException:
+            # The old set stays whole: nothing new took a name. Our workers' temporaries go too.
+            staging.abort()
+            remove_leftovers(out_dir)
+            raise
+    return result
+
+
+def _build_staged(issue: IssueSpec, stories: dict[str, Story], issue_path: Path, out_dir: Path, staging: Staging,
+                  pdfx: str, marks, only, wanted: set[str], report_path: Path, progress, reuse: bool,
+                  keep_pages: bool, preflight: bool, started: float) -> BuildResult:
+    """Every new file of the build, written under its staged name (see atomic.Staging), the report last."""
+    ids = [page.id for page in issue.pages]
     record = BuildRecord(out_dir)
     options = (pdfx, tuple(marks))
     reused: list[PageOutcome] = []
@@ -314,37 +391,43 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
         if not write:
             continue
         digest = group_digest(issue, group, options)
-        known = [record.reusable(out_dir / f"{page_id}.pdf", digest) for page_id in sorted(write)] if reuse else [None]
+        known = [record.reusable(output_path(out_dir, f"{page_id}.pdf"), digest) for page_id in sorted(write)] if reuse else [None]
         if all(known):
             reused += known
         else:
             jobs.append((group, write))
             digests.update({page_id: digest for page_id in write})
-    setting = _Setting(issue, stories, out_dir, pdfx, tuple(marks), keep_pages)
-    fresh, pages = _compose_groups(setting, jobs, progress)
+    setting = _Setting(issue, stories, out_dir, pdfx, tuple(marks), keep_pages, staging)
+    fresh, pages, notices = _compose_groups(setting, jobs, progress)
     pages.sort(key=lambda page: ids.index(page.display.id))  # groups come in the order of their first page
     for outcome in fresh:
-        record.written(outcome, digests[outcome.id])
+        staging.stage(outcome.output)
+        record.written(outcome, digests[outcome.id], staging.where(outcome.output))
     by_id = {outcome.id: outcome for outcome in reused + fresh}
     outcomes = [by_id[page_id] for page_id in ids if page_id in by_id]
     outputs = [outcome.output for outcome in outcomes]
     composed = time.perf_counter()
-    if not only and len(outputs) > 1:
-        _combine_if_changed(issue, outputs, out_dir / "issue.pdf", record)
-    record.save()
-    result = BuildResult(issue, pages, outputs, time.perf_counter() - started, outcomes)
+    edition = _edition(issue, [output_path(out_dir, f"{page_id}.pdf") for page_id in ids],
+                       output_path(out_dir, "issue.pdf"), record, staging, rebuild=not only)
+    record.save(staging.stage(record.path))
+    notices = list(dict.fromkeys(record.notices + notices + fontcache.take_notices()))  # each said once
+    result = BuildResult(issue, pages, outputs, time.perf_counter() - started, outcomes, notices=notices,
+                         edition=edition)
     written = time.perf_counter()
     if preflight:
         settings = {page.id: page.layout for page in issue.pages}  # _preflight_limits reads the Layout
         result.preflight = _preflight_with_record([(o.output, settings[o.id]) for o in outcomes], pdfx, progress,
-                                                  record)
-        record.save()
+                                                  record, staging.where)
+        record.save(staging.where(record.path))
     # The same figures as data, for prepress scripts: what was written, what did not fit, how well it was set.
-    result.report_path = report_path or out_dir / "report.json"
+    result.report_path = report_path
     checked = time.perf_counter()
-    write_json(result.report_path,
+    write_json(staging.stage(result.report_path),
                {"schema": REPORT_SCHEMA, "issue": str(issue_path), "pages": [o.id for o in outcomes],
                 "reused": result.reused,
+                # Which build wrote this report, and what issue.pdf is now (see docs/report.md).
+                "build": {"id": f"{staging.owner}-{staging.token}", "pid": staging.owner},
+                "edition": {"path": str(out_dir / "issue.pdf"), "state": edition},
                 "timings": {"compose": round(composed - started, 3), "write": round(written - composed, 3),
                             "preflight": round(checked - written, 3)},
                 "outputs": [str(o) for o in outputs], "seconds": round(result.seconds, 3),
@@ -356,15 +439,38 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
     return result
 
 
-def _combine_if_changed(issue: IssueSpec, outputs: list[Path], target: Path, record: BuildRecord) -> None:
-    """issue.pdf from the page files, unless it is still the one combined from these very files."""
+def _edition(issue: IssueSpec, pages: list[Path], target: Path, record: BuildRecord, staging: Staging,
+             rebuild: bool) -> str:
+    """issue.pdf's state after this build: "rebuilt", "unchanged", "none" (a one-page issue has
+    none), or "stale" when --pages changed a page it was combined from (it is not rebuilt then:
+    the other pages may not exist)."""
+    if len(pages) < 2:
+        return "none"
+    if rebuild:
+        return "rebuilt" if _combine_if_changed(issue, pages, target, record, staging) else "unchanged"
+    if file_stamp(target) is None:
+        return "none"
+    entry = record.entry(target)
+    sources = [record.entry(path).get("sha256") for path in pages]
+    current = entry.get("from") == sources and entry.get("stamp") == file_stamp(target)
+    return "unchanged" if current else "stale"
+
+
+def _combine_if_changed(issue: IssueSpec, outputs: list[Path], target: Path, record: BuildRecord,
+                        staging: Staging) -> bool:
+    """issue.pdf from the page files (staged, with the pages), unless it is still the one combined
+    from these very files; returns whether it was combined now."""
     sources = [record.entry(path).get("sha256") for path in outputs]
     entry = record.entry(target)
     if None not in sources and entry.get("from") == sources and entry.get("stamp") == file_stamp(target):
-        return
+        return False
     from pagecomposer.render.combine import combine
 
     title = " ".join(part for part in (issue.paper, issue.date) if part) or "issue"
-    combine(outputs, target, title)
+    try:
+        combine([staging.where(path) for path in outputs], staging.stage(target), title)
+    except OSError as exc:
+        raise blame(target, blame(staging.path(target), exc)) from None
     entry.clear()
-    entry.update({"from": sources, "stamp": file_stamp(target)})
+    entry.update({"from": sources, "stamp": file_stamp(staging.where(target))})
+    return True

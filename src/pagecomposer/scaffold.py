@@ -44,14 +44,26 @@ def init(folder: Path, layout: str) -> list[Path]:
     if not layout_file.is_file():
         known = ", ".join(sorted(p.stem for p in resources.layouts_dir().glob("*.yaml")))
         raise PagecomposerError(f"unknown layout '{layout}'", None, f"choose one of: {known}")
-    issue = folder / "issue.yaml"
-    if issue.exists():
-        raise PagecomposerError(f"{issue} already exists", None, "choose an empty folder")
+    issue, article = folder / "issue.yaml", folder / "articles" / "sample.md"
+    # Nothing the desk has is ever replaced: any file in the way stops init before it writes one.
+    for path in (issue, article):
+        if path.exists() or path.is_symlink():
+            raise PagecomposerError(f"{path} already exists; init writes nothing over a file", None,
+                                    "choose an empty folder, or move the file away")
     from pagecomposer.spec.load import load_layout
 
     columns = load_layout(layout_file).grid.columns
     (folder / "articles").mkdir(parents=True, exist_ok=True)
-    issue.write_text(ISSUE.format(layout=layout, columns=columns), encoding="utf-8")
-    article = folder / "articles" / "sample.md"
-    article.write_text(ARTICLE, encoding="utf-8")
+    _write_new(issue, ISSUE.format(layout=layout, columns=columns))
+    _write_new(article, ARTICLE)
     return [issue, article]
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write a file that must not exist yet ('x': a file made meanwhile is not replaced either)."""
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise PagecomposerError(f"{path} already exists; init writes nothing over a file", None,
+                                "choose an empty folder, or move the file away") from None

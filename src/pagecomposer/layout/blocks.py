@@ -19,6 +19,7 @@ from pagecomposer.spec.model import (
 )
 from pagecomposer.story.model import Story
 from pagecomposer.text.fonts import FontSet
+from pagecomposer.textcheck import shortened
 
 AD_PADDING_EM = 1.0  # inner margin of a text ad, in em of the body size
 
@@ -48,10 +49,10 @@ def _warn_line(dl: DisplayLine, what: str, where: SourceLocation | None, warning
     for missing in dl.missing:
         warnings.append(Warning(where, f"{what}: no font has '{missing.char}' ({missing.code_point}); set as 〓"))
     if dl.overflow:
-        warnings.append(Warning(where, f"{what} '{dl.line.text}' is too wide for its area even condensed to "
+        warnings.append(Warning(where, f"{what} '{shortened(dl.line.text)}' is too wide for its area even condensed to "
                                 f"{dl.condense:.0%} and at {dl.scale:.0%} size", "shorten it or widen the element"))
     elif dl.scale < 1 or dl.condense < 1:
-        warnings.append(Warning(where, f"{what} '{dl.line.text}' was fitted: condensed to {dl.condense:.0%}, "
+        warnings.append(Warning(where, f"{what} '{shortened(dl.line.text)}' was fitted: condensed to {dl.condense:.0%}, "
                                 f"{dl.scale:.0%} size"))
 
 

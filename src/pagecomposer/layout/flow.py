@@ -20,6 +20,7 @@ from pagecomposer.text.fonts import FontSet
 from pagecomposer.text.justify import SetLine, set_line, set_paragraph
 from pagecomposer.text.linebreak import MAX_STRETCH_EM, Break, break_paragraph
 from pagecomposer.text.shaping import Paragraph, shape
+from pagecomposer.textcheck import shortened
 
 STYLE_OF_BLOCK = {"paragraph": "body", "lead": "lead", "heading": "heading", "byline": "byline"}
 # A heading needs this many lines of its text under it in the same column (keep-with-next).
@@ -243,7 +244,7 @@ class StoryFlow:
                 if line.stretch_per_gap > MAX_STRETCH_EM * style.size and not line.last:
                     result.warnings.append(Warning(
                         block.where, f"story '{self._story}', paragraph {self._paragraph}: a loose line "
-                        f"({line.stretch_per_gap / style.size:.0%} between characters): '{line.text}'",
+                        f"({line.stretch_per_gap / style.size:.0%} between characters): '{shortened(line.text)}'",
                         "an unbreakable run (a URL, a long number) leaves too few gaps; edit the copy"))
                 baseline = self.grid.baseline(cursor.line)
                 self._emit(result, cursor.index,
@@ -298,7 +299,7 @@ class StoryFlow:
         if any(line.natural_width > measure + 0.01 for line in lines):
             paragraph = shape(block.runs, style, self.fonts)
             lines = set_paragraph(paragraph, measure, align=style.align)
-            result.warnings.append(Warning(block.where, f"heading '{block.text}' has a phrase wider than the "
+            result.warnings.append(Warning(block.where, f"heading '{shortened(block.text)}' has a phrase wider than the "
                                            "column and was broken inside it", "shorten the heading or add a space"))
         return lines
 

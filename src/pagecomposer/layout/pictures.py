@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 RGB_MODES = {"RGB", "RGBA", "P", "LA", "RGBX"}
 GREY_MODES = {"1", "L", "I;16", "I", "F"}  # placed as grey: the black plate only
+CMYK_MODES = {"CMYK"}
+# What else Pillow opens (Lab and HSV TIFFs, YCbCr) has no conversion to the press's plates here:
+# written as it is it would be read as RGB, so it is refused.
+MODE_NAMES = {"LAB": "Lab", "HSV": "HSV", "YCbCr": "YCbCr"}
 # A photo for a broadsheet page is at most a few tens of megapixels; a file claiming far more is a
 # decompression bomb or a mistake, refused before it is decoded.
 MAX_PIXELS = 150_000_000
@@ -82,9 +86,13 @@ def _source_info(path: Path, page: int | None, size: int, mtime_ns: int) -> Sour
             if image.width * image.height > MAX_PIXELS:
                 raise SpecError(f"image {path.name} claims {image.width} x {image.height} pixels, more than "
                                 f"{MAX_PIXELS:,}", None, "scale it to the size it prints at")
+            # Decoded in full now, under the pixel limit: a file cut short or damaged is found while
+            # the spec is checked, not when a page is half written.
+            image.load()
             return SourceInfo("raster", image.width, image.height, image.mode)
-    except (OSError, Image.DecompressionBombError) as exc:
-        raise SpecError(f"cannot read the image {path.name}: {exc}") from None
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as exc:
+        raise SpecError(f"cannot read the image {path.name}: {exc}", None,
+                        "the file is damaged or cut short: export or copy it again") from None
 
 
 def placement(frame: Rect, info: SourceInfo, crop: tuple[float, float, float, float], fit: str) -> Rect:
@@ -117,10 +125,8 @@ def picture(path: Path, frame: Rect, crop, fit: str, layout: Layout, where: Sour
         if ppi < settings.min_ppi - 0.5:
             warnings.append(Warning(where, f"{what} {path.name} is {ppi:.0f} ppi at its printed size "
                                     f"(under {settings.min_ppi:.0f})", "use a larger original or place it smaller"))
+        refuse_raster(info, path, layout, where, what)
         if info.mode in RGB_MODES:
-            if settings.rgb_images == "refuse":
-                raise SpecError(f"{what} {path.name} is RGB ({info.mode}); this layout refuses RGB pictures", where,
-                                "convert it to CMYK for the press, or set print: {rgb_images: convert, icc_profile: …}")
             convert = str(settings.icc_profile)
     inks = ("Black",) if info.mode in GREY_MODES else ("Cyan", "Magenta", "Yellow", "Black")
     return Picture(path=str(path), kind=info.kind, frame=(frame.x, frame.y, frame.width, frame.height),
@@ -128,6 +134,34 @@ def picture(path: Path, frame: Rect, crop, fit: str, layout: Layout, where: Sour
 
 
 ASK_FOR_X1A = "ask the advertiser for a PDF/X-1a file"
+
+
+def refuse_raster(info: SourceInfo, path: Path, layout: Layout, where: SourceLocation | None, what: str) -> None:
+    """A photo the plates cannot take as the layout is set: RGB when it refuses RGB, and any colour
+    model there is no conversion for."""
+    if info.mode in RGB_MODES:
+        if layout.print.rgb_images == "refuse":
+            raise SpecError(f"{what} {path.name} is RGB ({info.mode}); this layout refuses RGB pictures", where,
+                            "convert it to CMYK for the press, or set print: {rgb_images: convert, icc_profile: …}")
+        return
+    if info.mode not in GREY_MODES | CMYK_MODES:
+        model = MODE_NAMES.get(info.mode, info.mode)
+        raise SpecError(f"{what} {path.name} is in {model} colour, which this composer cannot separate", where,
+                        "convert it to CMYK (or RGB, with rgb_images: convert) before placing it")
+
+
+def check_placed_file(path: Path, page: int | None, layout: Layout, where: SourceLocation | None,
+                      what: str) -> None:
+    """Everything `picture` refuses about a photo or an ad file, without placing it: the file read
+    in full, the ad's contents and the photo's colour model checked (used before any page is written)."""
+    try:
+        info = source_info(path, page)
+    except SpecError as exc:
+        raise SpecError(exc.message, where, exc.hint or "replace the file with a readable PDF, JPEG, PNG or TIFF") from None
+    if info.ad is not None:
+        refuse_ad(info.ad, layout, where, what)
+    elif info.kind == "raster":
+        refuse_raster(info, path, layout, where, what)
 
 
 def refuse_ad(ad: AdFacts, layout: Layout, where: SourceLocation | None, what: str) -> None:

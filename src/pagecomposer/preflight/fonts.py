@@ -188,7 +188,6 @@ def _why_missing(font, program: FontProgram, code: int) -> str:
 def _glyph_of(font, program: FontProgram, code: int, simple: bool) -> str | None:
     """The glyph name the code selects, "" if none, None if the program is not inspected."""
     if program.kind == "truetype":
-        ttfont = program.ttfont
         order = program.glyph_order
         if simple:
             gid_name = _truetype_simple_glyph(font, program, code)

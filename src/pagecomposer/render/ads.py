@@ -21,18 +21,22 @@ same input is the same (the page content, which is all that is placed, carries n
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import io
 import shutil
 import subprocess
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+import pikepdf
+
 from pagecomposer import atomic
 from pagecomposer.display import PageDisplay, Picture
 from pagecomposer.errors import SpecError
-from pagecomposer.fontcache import cache_folder
+from pagecomposer.fontcache import cache_folder, notice
 from pagecomposer.layout.ad_inspect import AdFacts, AdFileError, inspect_pdf
 from pagecomposer.layout.flow import Warning
 from pagecomposer.spec.model import PrintSettings
@@ -116,10 +120,9 @@ def _prepared(source: Path, page: int, fixes: tuple[str, ...], profile: str | No
     folder = cache_folder()
     entry = folder / "ads" / f"{key[:32]}.pdf" if folder is not None else None
     if entry is not None:
-        try:
-            return entry.read_bytes()
-        except OSError:
-            pass
+        cached = _cached_ad(entry)
+        if cached is not None:
+            return cached
     with tempfile.TemporaryDirectory(prefix="pagecomposer-ad-") as scratch:
         target = Path(scratch) / "prepared.pdf"
         command = [gs, *gs_arguments(fixes, profile), f"-dFirstPage={page}", f"-dLastPage={page}",
@@ -139,6 +142,25 @@ def _prepared(source: Path, page: int, fixes: tuple[str, ...], profile: str | No
         except OSError:
             pass  # no cache: Ghostscript runs again next build
     return prepared
+
+
+def _cached_ad(entry: Path) -> bytes | None:
+    """The prepared ad in the cache, if it is there and is what it claims: a one-page PDF that
+    opens. Anything else (a torn write, a stray file) is removed with one warning and made again."""
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) == 1:
+                return data
+    except Exception:  # noqa: BLE001 — pikepdf raises several kinds on damaged bytes; all mean "remake"
+        pass
+    with contextlib.suppress(OSError):
+        entry.unlink()
+    notice(f"damaged entries in the prepared-ad cache {entry.parent} were discarded and made again")
+    return None
 
 
 class PreparationError(Exception):

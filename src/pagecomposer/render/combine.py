@@ -7,7 +7,7 @@ from pathlib import Path
 import pikepdf
 
 from pagecomposer.atomic import replacing
-from pagecomposer.render.pdfx import DocumentInfo, write_xmp, xmp_date_of
+from pagecomposer.render.pdfx import DocumentInfo, save_pdf, write_xmp, xmp_date_of
 from pagecomposer.render.subsets import retag_subsets
 
 
@@ -35,4 +35,4 @@ def combine(pages: list[Path], target: Path, title: str) -> None:
         if "/Metadata" in combined.Root:  # the packet describes the edition, not its first page
             date = str(info.get("/CreationDate", ""))
             write_xmp(combined, DocumentInfo(title, str(info.get("/Author", "")), date, xmp_date_of(date), title))
-        combined.save(temp, deterministic_id=True, min_version=first.pdf_version, force_version=first.pdf_version)
+        save_pdf(combined, temp, deterministic_id=True, min_version=first.pdf_version, force_version=first.pdf_version)

@@ -23,6 +23,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from pagecomposer import __version__
+from pagecomposer.atomic import replacing
 from pagecomposer.errors import PagecomposerError
 from pagecomposer.icc import REGISTRY_URL, registered
 from pagecomposer.render.subsets import retag_subsets
@@ -68,7 +69,9 @@ def apply_pdfx(path: Path, version: str, intent: OutputIntent, info: DocumentInf
         raise PagecomposerError("PDF/X-4 needs the output ICC profile embedded, and the layout names none",
                                 None, "add print: {icc_profile: ISOnewspaper26v4.icc} to the layout, "
                                 "or build with --pdfx 1a")
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+    # Saved to a temporary of our own and renamed over path (not pikepdf's in-place save, whose
+    # temporary a full disk or a kill would leave behind under a name no sweep knows).
+    with replacing(path) as rewritten, pikepdf.open(path) as pdf:
         retag_subsets(pdf)
         docinfo = pdf.docinfo
         docinfo[Name.Title] = String(info.title)
@@ -94,7 +97,50 @@ def apply_pdfx(path: Path, version: str, intent: OutputIntent, info: DocumentInf
         # file); without one it derives both halves from the content written.
         if Name.ID in pdf.trailer:
             del pdf.trailer[Name.ID]
-        pdf.save(path, deterministic_id=True, force_version=force, compress_streams=True)
+        save_pdf(pdf, rewritten, deterministic_id=True, force_version=force, compress_streams=True)
+
+
+def save_pdf(pdf: pikepdf.Pdf, path: Path, **options) -> None:
+    """pdf.save into path, a failed write raising an ordinary OSError. Given a path, pikepdf writes
+    through a temporary of its own that a full disk leaves behind; given a stream whose write
+    fails, qpdf's error escapes a destructor and aborts the process (SIGABRT). So the stream here
+    never fails: it keeps the first error, and it is raised once pikepdf is done."""
+    with open(path, "wb") as file:
+        stream = _FirstErrorKept(file)
+        pdf.save(stream, **options)
+        if stream.error is not None:
+            raise stream.error
+        file.flush()
+
+
+class _FirstErrorKept:
+    """A writable stream over `file` that swallows write errors, keeping the first (see save_pdf).
+    Not a plain file object on purpose: pikepdf would write to such a file's descriptor in C++."""
+
+    def __init__(self, file):
+        self.file = file
+        self.error: OSError | None = None
+
+    def write(self, data) -> int:
+        if self.error is None:
+            try:
+                self.file.write(data)
+            except OSError as exc:
+                self.error = exc
+        return len(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:  # pikepdf asks a stream to be seekable
+        return self.file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def flush(self) -> None:
+        if self.error is None:
+            try:
+                self.file.flush()
+            except OSError as exc:
+                self.error = exc
 
 
 def _content_digest(pdf: pikepdf.Pdf) -> str:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pikepdf
 
+from pagecomposer.atomic import replacing
 from pagecomposer.display import Picture
 from pagecomposer.layout.pictures import pillow
+from pagecomposer.render.pdfx import save_pdf
 
 
 @lru_cache(maxsize=16)
@@ -119,7 +121,9 @@ def place_pdf_pictures(path: Path, pictures: list[Picture], trim_height: float, 
     bleed = origin
     if not pictures:
         return
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+    # Saved to a temporary of our own and renamed over path (not pikepdf's in-place save, whose
+    # temporary a full disk or a kill would leave behind under a name no sweep knows).
+    with replacing(path) as rewritten, pikepdf.open(path) as pdf:
         page = pdf.pages[0]
         # The page's own content leaves its graphics state behind (overprint on after black text);
         # fence it in, so an ad is drawn from the default state as its maker designed it.
@@ -151,4 +155,4 @@ def place_pdf_pictures(path: Path, pictures: list[Picture], trim_height: float, 
             matrix = concat(upright(pic.box, pic.rotate), (sx, 0, 0, sy, left - vx0 * sx, bottom - vy0 * sy))
             cm = " ".join(f"{v:.6f}" if i < 4 else f"{v:.4f}" for i, v in enumerate(matrix)) + " cm"
             page.contents_add(pdf.make_stream(f"q {clip} {cm} {name} Do Q\n".encode()), prepend=False)
-        pdf.save(path, deterministic_id=True)
+        save_pdf(pdf, rewritten, deterministic_id=True)

@@ -12,6 +12,7 @@ from pagecomposer.errors import SpecError
 from pagecomposer.icc import ProfileError, families_named_by, read_profile, registered
 from pagecomposer.spec import reader as r
 from pagecomposer.units import PT_PER_MM
+from pagecomposer.spec.roots import Roots
 from pagecomposer.spec.model import (
     AdElement, AdLine, Area, FolioElement, Grid, HeadlineElement, ImageElement, MastheadElement, PrintSettings,
     QuoteElement, IssueSpec, Layout, PageSpec, RuleElement,
@@ -94,7 +95,7 @@ def _read_cmyk(node: Node) -> Ink:
     return Ink(*(v / 100 for v in values), spot=spot)
 
 
-def _read_print(node: Node | None, layout_path: Path) -> PrintSettings:
+def _read_print(node: Node | None, layout_path: Path, roots: Roots | None = None) -> PrintSettings:
     if node is None:
         return PrintSettings()
     p = r.MapReader(node, "print", ["ink_limit", "min_ppi", "rgb_images", "icc_profile", "output_condition",
@@ -102,7 +103,9 @@ def _read_print(node: Node | None, layout_path: Path) -> PrintSettings:
                                     "ad_colour"])
     profile = None
     if p.has("icc_profile"):
-        profile = (layout_path.parent / p.get("icc_profile", r.text)).resolve()
+        profile = (roots or Roots.of(layout_path.parent)).confine(
+            layout_path.parent / p.get("icc_profile", r.text), "ICC profile", p.get("icc_profile", r.text),
+            p.node_of("icc_profile").where)
         if not profile.is_file():
             raise SpecError(f"ICC profile '{p.get('icc_profile', r.text)}' not found", p.node_of("icc_profile").where,
                             "give the path relative to the layout file")
@@ -227,11 +230,18 @@ REQUIRED_STYLES = ("body", "heading", "lead", "byline", "kicker", "headline", "s
                    "caption", "masthead", "masthead-info", "jump", "pullquote")
 
 
-def _find_font(name: str, search: list[Path]) -> Path | None:
+def _find_font(node: Node, search: list[Path], roots: Roots) -> Path | None:
+    """The first of the search folders holding the font file, resolved; a candidate outside the
+    roots is not looked at (nothing outside is even probed), and an error if no other is found."""
+    name, outside = r.text(node), None
     for folder in search:
-        candidate = (folder / name)
-        if candidate.is_file():
+        candidate = (folder / name).resolve()
+        if not roots.contains(candidate):
+            outside = outside or folder / name
+        elif candidate.is_file():
             return candidate
+    if outside is not None:
+        roots.confine(outside, "font file", name, node.where)
     return None
 
 
@@ -255,37 +265,42 @@ def _merge(base: Node, child: Node) -> Node:
     return Node(values, child.where, keys)
 
 
-def _layout_root(path: Path, seen: tuple[Path, ...] = ()) -> Node:
+def _layout_root(path: Path, roots: Roots, seen: tuple[Path, ...] = ()) -> Node:
     root = load_yaml_file(path, shown_path(path))
     if not root.is_map or "base" not in root.value:
         return root
     base_node = root.value["base"]
-    base_path = (path.parent / f"{r.text(base_node)}.yaml").resolve()
+    base_name = r.text(base_node)
+    base_path = roots.confine(path.parent / f"{base_name}.yaml", "base layout", base_name, base_node.where)
     if not base_path.is_file():
-        base_path = resources.layouts_dir() / f"{r.text(base_node)}.yaml"
+        base_path = roots.confine(resources.layouts_dir() / f"{base_name}.yaml", "base layout", base_name,
+                                  base_node.where)
     if not base_path.is_file():
         raise SpecError(f"base layout '{r.text(base_node)}' not found", base_node.where,
                         "name a layout file beside this one, without .yaml")
     if base_path in seen:
         raise SpecError("layouts are based on each other in a circle", base_node.where)
-    return _merge(_layout_root(base_path, seen + (path.resolve(),)), root)
+    return _merge(_layout_root(base_path, roots, seen + (path.resolve(),)), root)
 
 
-def load_layout(path: Path) -> Layout:
-    root = _layout_root(path)
+def load_layout(path: Path, roots: Roots | None = None) -> Layout:
+    """The layout at `path`. It reads files from its own folder, the font folders below, the shipped
+    fonts and layouts, and the issue's roots (`roots`, when an issue uses it)."""
+    font_search = [path.parent.parent / "fonts", path.parent / "fonts", resources.fonts_dir()]
+    roots = (roots or Roots.shipped()).plus(path.parent, *font_search)
+    root = _layout_root(path, roots)
     top = r.MapReader(root, "layout", LAYOUT_KEYS, required=["name", "page", "grid", "fonts", "swatches", "styles"])
     page = r.MapReader(top.node_of("page"), "page", ["trim", "bleed", "margins"], required=["trim", "margins"])
     trim = r.MapReader(page.node_of("trim"), "trim", ["width", "height"], required=["width", "height"])
     margins = r.MapReader(page.node_of("margins"), "margins", ["top", "left"], required=["top", "left"])
     grid = _read_grid(top.node_of("grid"))
 
-    font_search = [path.parent.parent / "fonts", path.parent / "fonts", resources.fonts_dir()]
     fonts: dict[str, Path] = {}
     fonts_node = top.node_of("fonts")
     if not fonts_node.is_map:
         raise SpecError("fonts must map font names to font files", fonts_node.where)
     for key, file_node in fonts_node.value.items():
-        found = _find_font(r.text(file_node), font_search)
+        found = _find_font(file_node, font_search, roots)
         if found is None:
             raise SpecError(f"font file '{r.text(file_node)}' not found", file_node.where,
                             "looked in: " + ", ".join(shown_path(p) for p in font_search))
@@ -295,7 +310,7 @@ def load_layout(path: Path) -> Layout:
     if not swatches_node.is_map:
         raise SpecError("swatches must map names to [C, M, Y, K] percentages", swatches_node.where)
     swatches = {name: _read_cmyk(value) for name, value in swatches_node.value.items()}
-    print_settings = _read_print(top.node_of("print") if top.has("print") else None, path)
+    print_settings = _read_print(top.node_of("print") if top.has("print") else None, path, roots)
     for name, ink in swatches.items():
         if ink.coverage > print_settings.ink_limit + 1e-6:
             raise SpecError(f"swatch '{name}' has {ink.coverage:.0f}% total ink; this layout's limit is "
@@ -408,6 +423,38 @@ def _style(layout: Layout):
     return read
 
 
+def _check_split_width(grid: Grid, count: int, split: int, node: Node) -> None:
+    """破栏 re-divides the frame's characters; every new column must hold at least one character."""
+    total = count * grid.chars_per_column + (count - 1) * grid.gutter_chars
+    width = (total - (split - 1) * grid.gutter_chars) // split
+    if width < 1:
+        most = (total + grid.gutter_chars) // (1 + grid.gutter_chars)
+        raise SpecError(f"split: {split} leaves columns of {width} characters in a frame {total} characters wide",
+                        node.where, f"split this frame into at most {most} columns")
+
+
+def _check_story_once(elements: list) -> None:
+    """A story continues to another page (下转), never to itself: placed twice on one page it would
+    print a jump line pointing at its own page."""
+    seen: set[str] = set()
+    for element in elements:
+        if isinstance(element, StoryElement):
+            if element.article in seen:
+                raise SpecError(f"story '{element.article}' is placed twice on this page", element.where,
+                                "give it one story element with several frames (they flow in order)")
+            seen.add(element.article)
+
+
+# A page id names its file, OUT/<id>.pdf: one plain ASCII name (docs/spec.md, "A page").
+PAGE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+PAGE_ID_HINT = "use 1-32 ASCII letters, digits, '-' and '_', starting with a letter or digit, e.g. A05"
+# Names the build writes in OUT itself, and the device names Windows reserves in every folder.
+RESERVED_PAGE_IDS = {"issue": "the build writes the whole edition as issue.pdf",
+                     "report": "the build writes its report as report.json",
+                     **{name: "Windows reserves it for a device" for name in
+                        ("con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10)))}}
+
+
 class _IssueLoader:
     def __init__(self, path: Path):
         self.path = path
@@ -415,33 +462,46 @@ class _IssueLoader:
         self.layouts: dict[Path, Layout] = {}
         self.articles: dict[str, Path] = {}
         self._pages_seen: list[str] = []
+        self._ids_seen: dict[str, Node] = {}  # casefolded id -> where it was first given
 
     def load(self) -> IssueSpec:
         root = load_yaml_file(self.path, shown_path(self.path))
-        top = r.MapReader(root, "issue", ["paper", "date", "issue_number", "weather", "layouts", "articles", "pages"],
+        top = r.MapReader(root, "issue", ["paper", "date", "issue_number", "weather", "search_paths", "layouts",
+                                          "articles", "pages"],
                           required=["pages"])
+        self.roots = Roots.of(self.base, *top.get("search_paths", r.list_of(self._search_path), [])).plus(
+            *Roots.shipped().folders)
         self.layout_dirs = [self.base / "layouts"]
         if top.has("layouts"):
-            self.layout_dirs.insert(0, self.base / top.get("layouts", r.text))
+            self.layout_dirs.insert(0, self._folder_setting(top, "layouts", "layouts"))
         self.layout_dirs.append(resources.layouts_dir())
-        self.articles_dir = self.base / top.get("articles", r.text, "articles")
+        self.articles_dir = self._folder_setting(top, "articles", "articles")
         pages = top.get("pages", r.list_of(self._page, 1))
-        seen: dict[str, PageSpec] = {}
-        for page in pages:
-            if page.id in seen:
-                raise SpecError(f"page id '{page.id}' is used twice", page.where, "give each page its own id")
-            seen[page.id] = page
-        return IssueSpec(path=self.path, paper=top.get("paper", r.text, ""), date=top.get("date", r.text, ""),
+        return IssueSpec(path=self.path, paper=top.get("paper", r.text, ""), date=top.get("date", r.date, ""),
                          pages=tuple(pages), articles=self.articles,
                          issue_number=top.get("issue_number", r.text, ""), weather=top.get("weather", r.text, ""))
+
+    def _search_path(self, node: Node) -> Path:
+        """A folder named in `search_paths`: one more root the issue's paths may lead into."""
+        folder = (self.base / r.text(node)).resolve()
+        if not folder.is_dir():
+            raise SpecError(f"search path '{r.text(node)}' is not a folder (looked for {shown_path(folder)})",
+                            node.where, "give folders relative to the issue file")
+        return folder
+
+    def _folder_setting(self, top: r.MapReader, key: str, default: str) -> Path:
+        """The `articles` or `layouts` folder, which must lie under the issue's roots."""
+        where = top.node_of(key).where if top.has(key) else top.node.where
+        name = top.get(key, r.text, default)
+        return self.roots.confine(self.base / name, f"{key} folder", name, where)
 
     def _layout(self, node: Node) -> Layout:
         name = r.text(node)
         for folder in self.layout_dirs:
-            candidate = (folder / f"{name}.yaml").resolve()
+            candidate = self.roots.confine(folder / f"{name}.yaml", "layout", name, node.where)
             if candidate.is_file():
                 if candidate not in self.layouts:
-                    self.layouts[candidate] = load_layout(candidate)
+                    self.layouts[candidate] = load_layout(candidate, self.roots)
                 return self.layouts[candidate]
         known = sorted({p.stem for folder in self.layout_dirs if folder.is_dir() for p in folder.glob("*.yaml")})
         raise r.unknown_name_error("layout", name, known, node)
@@ -449,6 +509,7 @@ class _IssueLoader:
     def _article(self, node: Node) -> str:
         name = r.text(node)
         candidate = self.base / name if name.endswith(".md") else self.articles_dir / f"{name}.md"
+        candidate = self.roots.confine(candidate, "article", name, node.where)
         if not candidate.is_file():
             known = sorted(p.stem for p in self.articles_dir.glob("*.md")) if self.articles_dir.is_dir() else []
             guess = r.did_you_mean(name, known)
@@ -460,8 +521,8 @@ class _IssueLoader:
     def _page(self, node: Node) -> PageSpec:
         p = r.MapReader(node, "page", ["id", "layout", "template", "number", "section", "credits", "elements"],
                         required=["id", "layout"])
+        page_id = p.get("id", self._page_id)
         layout = p.get("layout", self._layout)
-        page_id = p.get("id", r.text)
         elements = []
         if p.has("template"):
             name = p.get("template", r.text)
@@ -469,11 +530,35 @@ class _IssueLoader:
                 raise r.unknown_name_error("template", name, layout.templates, p.node_of("template"))
             elements += [self._element(n, layout) for n in layout.templates[name]]
         elements += p.get("elements", r.list_of(lambda n: self._element(n, layout)), [])
+        _check_story_once(elements)
         digits = "".join(ch for ch in page_id if ch.isdigit())
         number = p.get("number", r.integer(1, 999), int(digits) if digits else len(self._pages_seen) + 1)
         self._pages_seen.append(page_id)
         return PageSpec(id=page_id, layout=layout, elements=tuple(elements), where=node.where, number=number,
                         section=p.get("section", r.text, ""), credits=p.get("credits", r.text, ""))
+
+    def _page_id(self, node: Node) -> str:
+        """A page id is also a file name (OUT/<id>.pdf), so it is one plain name, not a path, never a
+        name the build writes itself, and not another page's id in other capitals (the folders of
+        macOS and Windows do not tell A05.pdf from a05.pdf)."""
+        page_id = r.text(node)
+        shown = page_id if len(page_id) <= 40 else page_id[:40] + "…"
+        if not PAGE_ID.fullmatch(page_id):
+            raise SpecError(f"page id '{shown}' is not a plain name" if page_id else "page id is empty",
+                            node.where, PAGE_ID_HINT)
+        if page_id.casefold() in RESERVED_PAGE_IDS:
+            raise SpecError(f"page id '{page_id}' is reserved: {RESERVED_PAGE_IDS[page_id.casefold()]}",
+                            node.where, "give the page another id, e.g. A01")
+        first = self._ids_seen.get(page_id.casefold())
+        if first is not None:
+            if r.text(first) == page_id:
+                raise SpecError(f"page id '{page_id}' is used twice (first at {first.where})", node.where,
+                                "give each page its own id")
+            raise SpecError(f"page id '{page_id}' differs from page '{r.text(first)}' ({first.where}) only in "
+                            "capitals; on macOS and Windows both would be one file", node.where,
+                            "give each page its own id")
+        self._ids_seen[page_id.casefold()] = node
+        return page_id
 
     def _quote(self, node: Node, layout: Layout) -> QuoteElement:
         q = r.MapReader(node, "quote", ["type", *AREA_KEYS, "text", "color"], required=["text"])
@@ -510,7 +595,7 @@ class _IssueLoader:
 
     def _picture_file(self, node: Node) -> Path:
         name = r.text(node)
-        path = (self.base / name).resolve()
+        path = self.roots.confine(self.base / name, "picture file", name, node.where)
         if path.suffix.lower() not in PICTURE_SUFFIXES:
             raise SpecError(f"'{name}' is not a picture this composer places", node.where,
                             "use a PDF (ads), JPEG, PNG or TIFF file")
@@ -561,6 +646,8 @@ class _IssueLoader:
             split = f.get("split", r.integer(1, 3 * layout.grid.columns), 0)
             if span > 1 and split:
                 raise SpecError("a frame is either 长栏 (span) or 破栏 (split), not both", n.where)
+            if split:
+                _check_split_width(layout.grid, count, split, f.node_of("split"))
             if count % span:
                 raise SpecError(f"{count} basic columns do not group into 长栏 of {span}", f.node_of("span").where,
                                 f"use a span that divides {count}")
@@ -585,4 +672,8 @@ class _IssueLoader:
 def load_issue(path: Path) -> IssueSpec:
     if not path.is_file():
         raise SpecError(f"issue file not found: {path}", None, "give the path to an issue.yaml")
-    return _IssueLoader(path).load()
+    issue = _IssueLoader(path).load()
+    from pagecomposer.validate import check_delivered_files  # fonts and pictures: after every value is read
+
+    check_delivered_files(issue)
+    return issue

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from pagecomposer.errors import SourceLocation, SpecError
+from pagecomposer.textcheck import quoted, unprintable_character
 
 # Limits that keep a hostile or broken file from taking unbounded time or memory: a YAML alias bomb
 # (a few lines that expand to billions of values) or a file nobody meant to give us.
@@ -71,10 +72,13 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, budget: _Budge
         values: dict[str, Node] = {}
         keys: dict[str, SourceLocation] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
             key_where = _where(path, key_node.start_mark)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise SpecError("YAML merge keys ('<<:') are not supported in a spec", key_where,
+                                "write the keys out (a layout can build on another with 'base:')")
+            key = _scalar(key_node, loader, key_where)
             if not isinstance(key, str):
-                raise SpecError(f"keys must be text, got {key!r}", key_where)
+                raise SpecError(f"keys must be text, got {quoted(key)}", key_where)
             if key in values:
                 raise SpecError(f"key '{key}' is given twice (first at line {keys[key].line})", key_where,
                                 "remove one of them")
@@ -83,10 +87,27 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, budget: _Budge
         return Node(values, where, keys)
     if isinstance(node, yaml.SequenceNode):
         return Node([_convert(item, loader, path, budget) for item in node.value], where)
-    return Node(loader.construct_object(node), where)
+    return Node(_scalar(node, loader, where), where)
+
+
+def _scalar(node: yaml.Node, loader: yaml.SafeLoader, where: SourceLocation) -> Any:
+    """A scalar's value, refused at its place when YAML cannot make one (2021-02-30, hour 25, an
+    integer of thousands of digits) or when it is text no page can print (a lone surrogate, NUL)."""
+    try:
+        value = loader.construct_object(node)
+    except ValueError as exc:  # datetime's and int's own checks
+        kind = "date" if node.tag.endswith(":timestamp") else "number"
+        raise SpecError(f"{quoted(node.value)} is not a valid {kind}: {exc}", where,
+                        "write a real date as YYYY-MM-DD" if kind == "date" else "write a number of sensible size") from None
+    if isinstance(value, str):
+        bad = unprintable_character(value)
+        if bad is not None:
+            raise SpecError(f"text {quoted(value)} holds {bad}", where, "delete it (pasted by accident?)")
+    return value
 
 
 def load_yaml_text(text: str, path: str) -> Node:
+    text = text.removeprefix("\ufeff")  # a byte order mark some editors save: not content
     if len(text) > MAX_YAML_BYTES:
         raise SpecError(f"{len(text):,} characters is too large for a spec (at most {MAX_YAML_BYTES:,})",
                         SourceLocation(path), "is this the right file?")

@@ -14,6 +14,7 @@ from pagecomposer.errors import SourceLocation, SpecError
 from pagecomposer.spec import reader as r
 from pagecomposer.spec.yamlnodes import load_yaml_text
 from pagecomposer.story.model import Block, Run, Story
+from pagecomposer.textcheck import unprintable_character
 
 FRONT_MATTER_KEYS = ["kicker", "title", "subtitle", "byline", "lead_paragraphs", "section", "date"]
 # A newspaper article is a few thousand characters and a paragraph a few hundred; far larger input
@@ -21,7 +22,8 @@ FRONT_MATTER_KEYS = ["kicker", "title", "subtitle", "byline", "lead_paragraphs",
 MAX_ARTICLE_CHARS = 2_000_000
 MAX_PARAGRAPH_CHARS = 20_000
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_UNSUPPORTED = [(re.compile(r"^#(?!#)\s"), "a '# title' in the body", "put the title in the front matter"),
+_UNSUPPORTED = [(re.compile(r"^##\s*$"), "an empty '##' heading", "write the heading's text after '## ', or delete the line"),
+                (re.compile(r"^#(?!#)\s"), "a '# title' in the body", "put the title in the front matter"),
                 (re.compile(r"^#{3,}\s"), "a heading deeper than '##'", "use '##' for section headings"),
                 (re.compile(r"^\s*([-*+]|\d+\.)\s"), "a list", "write list items as paragraphs"),
                 (re.compile(r"^\s*>"), "a block quote", "block quotes are not supported yet")]
@@ -43,6 +45,9 @@ def _join_lines(lines: list[str]) -> str:
 
 
 def _runs(text: str, where: SourceLocation) -> tuple[Run, ...]:
+    if "***" in text:  # bold italic or a rule in full Markdown; neither exists on this desk
+        raise SpecError("'***' is not supported in articles (bold is **like this**; there is no italic or rule)",
+                        where, "use '**' around bold text, or delete the stars")
     runs: list[Run] = []
     position = 0
     for match in _BOLD.finditer(text):
@@ -70,15 +75,25 @@ def _split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     raise SpecError("front matter is not closed", SourceLocation(path, 1, 1), "add a '---' line after it")
 
 
+def _refuse_unprintable(line: str, path: str, number: int) -> None:
+    bad = unprintable_character(line)
+    if bad is not None:
+        column = next(i for i, char in enumerate(line, 1) if unprintable_character(char))
+        raise SpecError(f"the line holds {bad}", SourceLocation(path, number, column),
+                        "delete it (pasted by accident?)")
+
+
 def parse_article(text: str, path: str, name: str) -> Story:
     if len(text) > MAX_ARTICLE_CHARS:
         raise SpecError(f"article of {len(text):,} characters is too large (at most {MAX_ARTICLE_CHARS:,})",
                         SourceLocation(path), "is this the right file?")
+    text = text.removeprefix("\ufeff")  # a byte order mark some editors save: not content
     front_text, body, body_line = _split_front_matter(text.replace("\r\n", "\n"), path)
     # Parse the front matter in place, padded so YAML's line numbers are the file's line numbers.
     front = load_yaml_text("\n" + front_text, path)
     meta = r.MapReader(front, "article front matter", FRONT_MATTER_KEYS, required=["title"])
     lead_count = meta.get("lead_paragraphs", r.integer(0, 20), 0)
+    meta.get("date", r.date, "")  # informational, but a date that does not exist is a typo to report
 
     blocks: list[Block] = []
     pending: list[str] = []
@@ -96,6 +111,7 @@ def parse_article(text: str, path: str, name: str) -> Story:
 
     for offset, line in enumerate(body.split("\n")):
         number = body_line + offset
+        _refuse_unprintable(line, path, number)
         if not line.strip():
             flush()
             continue

@@ -97,6 +97,10 @@ def _read_metrics(path: Path) -> dict:
         if "glyf" not in font:
             raise FontError(f"{path.name} has no TrueType outlines; reportlab can embed only TrueType",
                             None, "convert it with tools/build_fonts.py (CFF -> TrueType via fonttools)")
+        problem = _glyph_table_problem(font)
+        if problem:
+            raise FontError(f"font {path.name} is damaged: {problem}", None,
+                            "replace the font file with a good copy (the foundry's original)")
         cmap = font.getBestCmap()
         upem = font["head"].unitsPerEm
         os2 = font["OS/2"]
@@ -105,13 +109,76 @@ def _read_metrics(path: Path) -> dict:
         return {"name": font["name"].getDebugName(6) or path.stem, "upem": upem,
                 "ascent": os2.sTypoAscender / upem, "descent": -os2.sTypoDescender / upem, "cmap": cmap,
                 "advances": {name: metrics[0] for name, metrics in font["hmtx"].metrics.items()}, "ink": ink}
-    except (OSError, TTLibError, KeyError, AssertionError, struct.error) as exc:
-        raise FontError(f"cannot read font {path}: {exc}") from None
+    except (OSError, TTLibError, KeyError, AssertionError, struct.error, ValueError, IndexError, TypeError) as exc:
+        raise FontError(f"cannot read font {path.name}: {exc}", None,
+                        "replace the font file with a good copy (the foundry's original)") from None
+
+
+def _glyph_table_problem(font) -> str | None:
+    """Why the glyph table cannot be what reportlab will subset from, or None. A structural walk of
+    every glyph's header and contour ends (fontTools' full decompile takes seconds for a CJK
+    face); random bytes break a header or the rising contour ends within a glyph or two."""
+    data = font.reader["glyf"]
+    offsets = font["loca"].locations
+    glyphs = font["maxp"].numGlyphs
+    if len(offsets) < glyphs + 1:
+        return f"the glyph index (loca) lists {len(offsets) - 1} glyphs, the font {glyphs}"
+    for index in range(glyphs):
+        start, end = offsets[index], offsets[index + 1]
+        if end < start or end > len(data):
+            return f"glyph {index} lies outside the glyph table"
+        if end > start:
+            problem = _glyph_problem(data, start, end, glyphs)
+            if problem:
+                return f"glyph {index} {problem}"
+    return None
+
+
+def _glyph_problem(data: bytes, start: int, end: int, glyphs: int) -> str | None:
+    if end - start < 10:
+        return "is shorter than its header"
+    contours, x_min, y_min, x_max, y_max = struct.unpack_from(">hhhhh", data, start)
+    if x_min > x_max or y_min > y_max:
+        return "has a bounding box that is inside out"
+    if contours >= 0:
+        header = 10 + 2 * contours + 2
+        if start + header > end:
+            return "has more contours than bytes"
+        ends = struct.unpack_from(f">{contours}H", data, start + 10)
+        if any(later <= earlier for earlier, later in zip(ends, ends[1:])):
+            return "has contour ends that do not rise"
+        points = ends[-1] + 1 if ends else 0
+        (instructions,) = struct.unpack_from(">H", data, start + 10 + 2 * contours)
+        least = header + instructions + (1 if points else 0)  # flags can repeat: one byte at the least
+        if start + least > end or end - start - header - instructions > 5 * points + 4:
+            return "has points that do not fit its length"
+        return None
+    if contours != -1:
+        return f"has {contours} contours"
+    return _composite_problem(data, start + 10, end, glyphs)
+
+
+def _composite_problem(data: bytes, at: int, end: int, glyphs: int) -> str | None:
+    """A composite glyph: components (flags, glyph index, offsets, scale) until MORE_COMPONENTS is clear."""
+    while True:
+        if at + 4 > end:
+            return "has a component cut short"
+        flags, component = struct.unpack_from(">HH", data, at)
+        if component >= glyphs:
+            return f"uses glyph {component}, which the font does not have"
+        at += 4 + (4 if flags & 0x0001 else 2)  # ARG_1_AND_2_ARE_WORDS
+        at += 2 if flags & 0x0008 else 4 if flags & 0x0040 else 8 if flags & 0x0080 else 0  # scale forms
+        if at > end:
+            return "has a component cut short"
+        if not flags & 0x0020:  # MORE_COMPONENTS
+            return None
 
 
 @lru_cache(maxsize=64)
 def load_face(path: Path) -> Face:
-    metrics = fontcache.cached("metrics", path, f"fonttools {fontTools.version}", lambda: _read_metrics(path))
+    # "checked": metrics cached before glyph tables were checked are read again (see _glyph_table_problem).
+    metrics = fontcache.cached("metrics", path, f"fonttools {fontTools.version} checked",
+                               lambda: _read_metrics(path))
     return Face(path=path, postscript_name=metrics["name"], units_per_em=metrics["upem"],
                 ascent=metrics["ascent"], descent=metrics["descent"], _cmap=metrics["cmap"],
                 _advances=metrics["advances"], _ink=metrics["ink"])
