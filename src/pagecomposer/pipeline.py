@@ -343,7 +343,7 @@ def build(issue_path: Path, out_dir: Path, pdfx: str = "1a", preflight: bool = F
     """
     started = time.perf_counter()
     issue_path, out_dir = Path(issue_path), Path(out_dir)
-    issue = load_issue(issue_path)
+    issue = load_issue(issue_path, check_files=False)  # the files of the pages composed: see _build_staged
     stories = load_stories(issue)
     ids = [page.id for page in issue.pages]
     unknown = [page_id for page_id in only if page_id not in ids]
@@ -397,6 +397,10 @@ def _build_staged(issue: IssueSpec, stories: dict[str, Story], issue_path: Path,
         else:
             jobs.append((group, write))
             digests.update({page_id: digest for page_id in write})
+    if jobs:  # before anything is composed: the fonts and pictures of every page to be made
+        from pagecomposer.validate import check_delivered_files
+
+        check_delivered_files(issue, {ids[index] for group, _ in jobs for index in group})
     setting = _Setting(issue, stories, out_dir, pdfx, tuple(marks), keep_pages, staging)
     fresh, pages, notices = _compose_groups(setting, jobs, progress)
     pages.sort(key=lambda page: ids.index(page.display.id))  # groups come in the order of their first page
