@@ -281,3 +281,23 @@ def test_watch_survives_a_date_typo_and_any_failure(tmp_path):
     """)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "error" in done.stderr and "Traceback" not in done.stderr and "2021-02-30" in done.stderr + done.stdout
+
+
+def test_concurrent_builds_into_one_folder_leave_one_consistent_set(tmp_path):
+    """Two builds started together: the lock makes the second wait and find the pages current, so
+    the folder holds one complete set and report.json describes the build that wrote it last."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pagecomposer", "build", str(EXAMPLE), "-o", str(out), "--no-preflight"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results = [(process.pid, *process.communicate(timeout=300), process.returncode) for process in (first, second)]
+    assert all(code == 0 for _, _, _, code in results), results
+    assert all("Traceback" not in err for _, _, err, _ in results)
+    names = sorted(path.name for path in out.iterdir())
+    assert not [name for name in names if name.endswith(".partial") or ".partial" in name], names
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    waited = [pid for pid, out_text, err, _ in results if "unchanged, reused" in out_text + err]
+    assert len(waited) == 1, results  # one composed the page; the other waited for it, then reused it
+    assert report["build"]["pid"] == waited[0] and report["reused"] == ["A05"]  # the last build wrote it
+    assert report["outputs"] == [str(out / "A05.pdf")]
+    assert (out / "A05.pdf").read_bytes().startswith(b"%PDF-1.3")
