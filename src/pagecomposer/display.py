@@ -141,30 +141,30 @@ class PageDisplay:
         process = dict.fromkeys(PROCESS_INKS, False)
         spots: dict[str, None] = {}
 
-        def add(ink: Ink | None) -> None:
-            if ink is None or ink.spot == "All":
-                return
-            if ink.spot:
-                spots[ink.spot] = None
-                return
-            for name, value in zip(PROCESS_INKS, ink[:4]):
-                process[name] = process[name] or value > 0
-
         for item in self.items:
-            if isinstance(item, GlyphRun):
-                add(item.color)
-            elif isinstance(item, Box):
-                add(item.fill)
-                add(item.stroke)
-            elif isinstance(item, (Rule, Circle)):
-                add(item.color)
-            elif isinstance(item, Picture):
+            if isinstance(item, Picture):
                 for name in item.inks or PROCESS_INKS:
                     if name in process:
                         process[name] = True
                     else:
                         spots[name] = None
+        for ink in self.colours():
+            if ink.spot == "All":
+                continue
+            if ink.spot:
+                spots[ink.spot] = None
+                continue
+            for name, value in zip(PROCESS_INKS, ink[:4]):
+                process[name] = process[name] or value > 0
         return [name for name, used in process.items() if used] + list(spots)
+
+    def colours(self):
+        """Every colour the page's glyphs, boxes, rules and circles are drawn in, in order."""
+        for item in self.items:
+            if isinstance(item, Box):
+                yield from (ink for ink in (item.fill, item.stroke) if ink is not None)
+            elif isinstance(item, (GlyphRun, Rule, Circle)):
+                yield item.color
 
     def runs(self, role: str | None = None) -> list[GlyphRun]:
         return [i for i in self.items if isinstance(i, GlyphRun) and (role is None or i.role == role)]

@@ -25,16 +25,6 @@ COLOR_BAR = [Ink(1, 0, 0, 0), Ink(0, 1, 0, 0), Ink(0, 0, 1, 0), Ink(0, 0, 0, 1),
              Ink(1, 0, 1, 0), Ink(0.4, 0.3, 0.3, 1)]
 
 
-def _spot_inks(items) -> list[Ink]:
-    """The spot inks the page's own items print (not registration), each once, as first met."""
-    found: dict[str, Ink] = {}
-    for item in items:
-        for ink in (getattr(item, "color", None), getattr(item, "fill", None), getattr(item, "stroke", None)):
-            if isinstance(ink, Ink) and ink.spot and ink.spot != REGISTRATION.spot:
-                found.setdefault(ink.spot, ink)
-    return list(found.values())
-
-
 def parse_marks(text: str) -> tuple[str, ...]:
     return parse_kinds(text, MARK_KINDS, "mark")
 
@@ -62,7 +52,11 @@ def add_marks(page: PageDisplay, kinds: tuple[str, ...], info: str, font_path: s
         size = 5 * PT_PER_MM
         top = h + bleed + (SLUG - size) / 2
         left = w / 2 + 25 * PT_PER_MM
-        for index, ink in enumerate(COLOR_BAR + _spot_inks(items)):  # a solid for every spot plate too
+        spots: dict[str, Ink] = {}  # a solid for every spot ink the page prints, as first met
+        for ink in page.colours():
+            if ink.spot and ink.spot != REGISTRATION.spot:
+                spots.setdefault(ink.spot, ink)
+        for index, ink in enumerate(COLOR_BAR + list(spots.values())):
             items.append(Box(left + index * size, top, size, size, fill=ink))
     if "info" in kinds:
         size = 6.0

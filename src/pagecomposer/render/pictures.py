@@ -52,13 +52,6 @@ def upright(box: tuple[float, float, float, float], rotate: int) -> tuple[float,
             270: (0, 1, -1, 0, y1, -x0)}[rotate]
 
 
-def concat(first: tuple[float, ...], then: tuple[float, ...]) -> tuple[float, ...]:
-    """The PDF matrix applying `first`, then `then` (row vectors, as `cm` composes)."""
-    a, b, c, d, e, f = first
-    A, B, C, D, E, F = then
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
-
-
 def _source_page(pic: Picture):
     """The Pdf holding the picture's page, and the page: the prepared copy if the ad was fixed."""
     if pic.prepared:
@@ -152,7 +145,9 @@ def place_pdf_pictures(path: Path, pictures: list[Picture], trim_height: float, 
             sx, sy = pw / (vx1 - vx0), ph / (vy1 - vy0)
             fx, fy, fw, fh = pic.frame
             clip = f"{bleed + fx:.4f} {bleed + trim_height - fy - fh:.4f} {fw:.4f} {fh:.4f} re W n"
-            matrix = concat(upright(pic.box, pic.rotate), (sx, 0, 0, sy, left - vx0 * sx, bottom - vy0 * sy))
+            # pikepdf's Matrix composes as `cm` does: upright first, then the scale and offset.
+            matrix = (pikepdf.Matrix(*upright(pic.box, pic.rotate))
+                      @ pikepdf.Matrix(sx, 0, 0, sy, left - vx0 * sx, bottom - vy0 * sy)).shorthand
             cm = " ".join(f"{v:.6f}" if i < 4 else f"{v:.4f}" for i, v in enumerate(matrix)) + " cm"
             page.contents_add(pdf.make_stream(f"q {clip} {cm} {name} Do Q\n".encode()), prepend=False)
         save_pdf(pdf, rewritten, deterministic_id=True)
